@@ -58,6 +58,11 @@ public final class RequestValidator {
     checkDuplicates(r.getFailureList());
   }
 
+  /** True if the txn cannot write on any branch, so it may be served as a read. */
+  public static boolean isReadOnly(TxnRequest r) {
+    return TxnApplier.isReadOnly(r);
+  }
+
   public void check(LeaseGrantRequest r) {
     if (r.getTTL() > MAX_LEASE_TTL_SECONDS) {
       throw StoreException.leaseTtlTooLarge();

@@ -93,6 +93,10 @@ public final class StoreState implements AutoCloseable {
       }
     } catch (StoreException e) {
       resp.setError(error(e));
+    } catch (RuntimeException e) {
+      // a bug, not bad input: every replica hits it alike, so answer it rather than stop applying
+      log.error("applying {} failed", request.getRequestCase(), e);
+      resp.setError(error(new StoreException(ErrorCode.INTERNAL, "etcdserver: internal error: " + e)));
     }
     return resp.build();
   }
@@ -131,6 +135,9 @@ public final class StoreState implements AutoCloseable {
       }
     } catch (StoreException e) {
       resp.setError(error(e));
+    } catch (RuntimeException e) {
+      log.error("query {} failed", request.getRequestCase(), e);
+      resp.setError(error(new StoreException(ErrorCode.INTERNAL, "etcdserver: internal error: " + e)));
     } finally {
       lock.readLock().unlock();
     }

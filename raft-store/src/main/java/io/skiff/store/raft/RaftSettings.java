@@ -1,0 +1,53 @@
+package io.skiff.store.raft;
+
+import io.skiff.store.PeerSpec;
+import io.skiff.store.StoreConfig;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/** The Ratis properties of a store peer, each with the reason it differs from Ratis' default. */
+final class RaftSettings {
+  /** Room for the largest request plus batching around it. */
+  static final SizeInBytes MAX_ENTRY = SizeInBytes.valueOf("8MB");
+
+  private RaftSettings() {
+  }
+
+  static RaftProperties of(StoreConfig config) {
+    RaftProperties p = new RaftProperties();
+    PeerSpec self = config.self();
+    RaftServerConfigKeys.setStorageDir(p, List.of(config.dataDir().resolve("raft").toFile()));
+    GrpcConfigKeys.Server.setHost(p, PeerSpec.host(self.raftAddress()));
+    GrpcConfigKeys.Server.setPort(p, PeerSpec.port(self.raftAddress()));
+
+    // Ratis' default read is not linearizable; ReadIndex is.
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+
+    // Snapshots bound the log a restarted or new peer replays; the log is purged up to them.
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotThreshold());
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, config.snapshotThreshold() / 2)));
+
+    // Election timeouts tolerant of GC pauses on small machines; a leader is still replaced in seconds.
+    long min = config.electionTimeout().toMillis();
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * min, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.max(3000, 3 * min), TimeUnit.MILLISECONDS));
+
+    // Entries carry batches of requests up to the request size limit.
+    RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(MAX_ENTRY.getSize() + 1024));
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, MAX_ENTRY);
+    GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(2 * MAX_ENTRY.getSizeInt()));
+
+    RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    return p;
+  }
+}

@@ -1,0 +1,218 @@
+package io.skiff.store.raft;
+
+import io.skiff.proto.etcd.CompactionRequest;
+import io.skiff.proto.etcd.CompactionResponse;
+import io.skiff.proto.etcd.DeleteRangeRequest;
+import io.skiff.proto.etcd.DeleteRangeResponse;
+import io.skiff.proto.etcd.LeaseGrantRequest;
+import io.skiff.proto.etcd.LeaseGrantResponse;
+import io.skiff.proto.etcd.LeaseKeepAliveRequest;
+import io.skiff.proto.etcd.LeaseKeepAliveResponse;
+import io.skiff.proto.etcd.LeaseLeasesRequest;
+import io.skiff.proto.etcd.LeaseLeasesResponse;
+import io.skiff.proto.etcd.LeaseRevokeRequest;
+import io.skiff.proto.etcd.LeaseRevokeResponse;
+import io.skiff.proto.etcd.LeaseTimeToLiveRequest;
+import io.skiff.proto.etcd.LeaseTimeToLiveResponse;
+import io.skiff.proto.etcd.PutRequest;
+import io.skiff.proto.etcd.PutResponse;
+import io.skiff.proto.etcd.RangeRequest;
+import io.skiff.proto.etcd.RangeResponse;
+import io.skiff.proto.etcd.ResponseHeader;
+import io.skiff.proto.etcd.TxnRequest;
+import io.skiff.proto.etcd.TxnResponse;
+import io.skiff.proto.etcd.WatchCreateRequest;
+import io.skiff.proto.store.StoreRequest;
+import io.skiff.proto.store.StoreResponse;
+import io.skiff.store.ErrorCode;
+import io.skiff.store.Store;
+import io.skiff.store.StoreException;
+import io.skiff.store.mvcc.RequestValidator;
+import io.skiff.store.mvcc.StoreState;
+import io.skiff.store.mvcc.WatchSink;
+import io.skiff.store.mvcc.Watcher;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
+import org.apache.ratis.protocol.RaftClientReply;
+
+/**
+ * The {@link Store} of one embedded peer. Requests are checked before they
+ * reach the log ({@link RequestValidator}); writes go through the
+ * {@link Proposer}; linearizable reads through Ratis' ReadIndex on the leader;
+ * serializable reads and watches are served from this peer's applied state.
+ */
+final class RaftStore implements Store {
+  private final StoreState state;
+  private final Proposer proposer;
+  private final RaftClients clients;
+  private final RequestValidator validator;
+  private final long minLeaseTtlSeconds;
+  private final LongFunction<ResponseHeader.Builder> header;
+  private final LongSupplier leaseIds;
+
+  RaftStore(StoreState state, Proposer proposer, RaftClients clients, RequestValidator validator,
+      long minLeaseTtlSeconds, LongFunction<ResponseHeader.Builder> header, LongSupplier leaseIds) {
+    this.state = state;
+    this.proposer = proposer;
+    this.clients = clients;
+    this.validator = validator;
+    this.minLeaseTtlSeconds = minLeaseTtlSeconds;
+    this.header = header;
+    this.leaseIds = leaseIds;
+  }
+
+  @Override
+  public CompletableFuture<RangeResponse> range(RangeRequest r) {
+    return checked(() -> validator.check(r), () -> {
+      StoreRequest request = StoreRequest.newBuilder().setRange(r).build();
+      CompletableFuture<StoreResponse> resp = r.getSerializable() ? local(request) : linearizable(request);
+      return resp.thenApply(s -> {
+        RangeResponse range = unwrap(s).getRange();
+        return range.toBuilder().setHeader(header.apply(range.getHeader().getRevision())).build();
+      });
+    });
+  }
+
+  @Override
+  public CompletableFuture<PutResponse> put(PutRequest r) {
+    return checked(() -> validator.check(r), () -> write(StoreRequest.newBuilder().setPut(r).build(), s -> {
+      PutResponse put = s.getPut();
+      return put.toBuilder().setHeader(header.apply(put.getHeader().getRevision())).build();
+    }));
+  }
+
+  @Override
+  public CompletableFuture<DeleteRangeResponse> deleteRange(DeleteRangeRequest r) {
+    return checked(() -> validator.check(r), () -> write(StoreRequest.newBuilder().setDeleteRange(r).build(), s -> {
+      DeleteRangeResponse del = s.getDeleteRange();
+      return del.toBuilder().setHeader(header.apply(del.getHeader().getRevision())).build();
+    }));
+  }
+
+  @Override
+  public CompletableFuture<TxnResponse> txn(TxnRequest r) {
+    return checked(() -> validator.check(r), () -> {
+      StoreRequest request = StoreRequest.newBuilder().setTxn(r).build();
+      CompletableFuture<StoreResponse> resp = RequestValidator.isReadOnly(r) ? linearizable(request) : proposer.propose(request);
+      return resp.thenApply(s -> {
+        TxnResponse txn = unwrap(s).getTxn();
+        return txn.toBuilder().setHeader(header.apply(txn.getHeader().getRevision())).build();
+      });
+    });
+  }
+
+  @Override
+  public CompletableFuture<CompactionResponse> compact(CompactionRequest r) {
+    return write(StoreRequest.newBuilder().setCompaction(r).build(), s -> {
+      CompactionResponse c = s.getCompaction();
+      return c.toBuilder().setHeader(header.apply(c.getHeader().getRevision())).build();
+    });
+  }
+
+  @Override
+  public CompletableFuture<LeaseGrantResponse> leaseGrant(LeaseGrantRequest r) {
+    return checked(() -> validator.check(r), () -> {
+      // the proposer fixes ID and TTL so that every replica applies the same grant
+      LeaseGrantRequest fixed = r.toBuilder()
+          .setID(r.getID() != 0 ? r.getID() : leaseIds.getAsLong())
+          .setTTL(Math.max(r.getTTL(), minLeaseTtlSeconds))
+          .build();
+      return write(StoreRequest.newBuilder().setLeaseGrant(fixed).build(), s -> {
+        LeaseGrantResponse g = s.getLeaseGrant();
+        return g.toBuilder().setHeader(header.apply(g.getHeader().getRevision())).build();
+      });
+    });
+  }
+
+  @Override
+  public CompletableFuture<LeaseRevokeResponse> leaseRevoke(LeaseRevokeRequest r) {
+    return write(StoreRequest.newBuilder().setLeaseRevoke(r).build(), s -> {
+      LeaseRevokeResponse v = s.getLeaseRevoke();
+      return v.toBuilder().setHeader(header.apply(v.getHeader().getRevision())).build();
+    });
+  }
+
+  @Override
+  public CompletableFuture<LeaseKeepAliveResponse> leaseKeepAlive(LeaseKeepAliveRequest r) {
+    return write(StoreRequest.newBuilder().setLeaseKeepAlive(r).build(), s -> {
+      LeaseKeepAliveResponse k = s.getLeaseKeepAlive();
+      return k.toBuilder().setHeader(header.apply(k.getHeader().getRevision())).build();
+    });
+  }
+
+  @Override
+  public CompletableFuture<LeaseTimeToLiveResponse> leaseTimeToLive(LeaseTimeToLiveRequest r) {
+    return linearizable(StoreRequest.newBuilder().setLeaseTimeToLive(r).build()).thenApply(s -> {
+      LeaseTimeToLiveResponse t = unwrap(s).getLeaseTimeToLive();
+      return t.toBuilder().setHeader(header.apply(t.getHeader().getRevision())).build();
+    });
+  }
+
+  @Override
+  public CompletableFuture<LeaseLeasesResponse> leaseLeases() {
+    StoreRequest request = StoreRequest.newBuilder().setLeaseLeases(LeaseLeasesRequest.getDefaultInstance()).build();
+    return linearizable(request).thenApply(s -> {
+      LeaseLeasesResponse l = unwrap(s).getLeaseLeases();
+      return l.toBuilder().setHeader(header.apply(l.getHeader().getRevision())).build();
+    });
+  }
+
+  @Override
+  public Watch watch(WatchCreateRequest request, WatchSink sink) {
+    Watcher watcher = state.watch(request, sink);
+    return watcher::cancel;
+  }
+
+  private <T> CompletableFuture<T> write(StoreRequest request, Function<StoreResponse, T> shape) {
+    return proposer.propose(request).thenApply(s -> shape.apply(unwrap(s)));
+  }
+
+  private CompletableFuture<StoreResponse> local(StoreRequest request) {
+    return CompletableFuture.completedFuture(state.query(request, System.currentTimeMillis()));
+  }
+
+  /**
+   * A read through the leader after ReadIndex: it sees every write committed
+   * before it began. Unordered, so reads never queue behind writes.
+   */
+  private CompletableFuture<StoreResponse> linearizable(StoreRequest request) {
+    CompletableFuture<RaftClientReply> reply;
+    try {
+      reply = clients.get().async().sendReadOnlyUnordered(StoreStateMachine.message(request));
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    return reply.handle((r, error) -> {
+      if (error == null && !r.isSuccess()) {
+        error = r.getException();
+      }
+      if (error != null) {
+        throw Proposer.unavailable(error);
+      }
+      try {
+        return StoreResponse.parseFrom(r.getMessage().getContent().asReadOnlyByteBuffer());
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new StoreException(ErrorCode.INTERNAL, "etcdserver: undecodable reply: " + e.getMessage());
+      }
+    });
+  }
+
+  private static StoreResponse unwrap(StoreResponse s) {
+    if (s.hasError()) {
+      throw new StoreException(ErrorCode.ofGrpcCode(s.getError().getCode()), s.getError().getMessage());
+    }
+    return s;
+  }
+
+  /** Runs the stateless checks first, so a refused request fails without touching Raft. */
+  private static <T> CompletableFuture<T> checked(Runnable check, java.util.function.Supplier<CompletableFuture<T>> then) {
+    try {
+      check.run();
+    } catch (StoreException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return then.get();
+  }
+}
