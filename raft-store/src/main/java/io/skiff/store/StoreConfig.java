@@ -9,6 +9,7 @@ import java.util.List;
  * one (request size, txn ops, quota, minimum lease TTL).
  *
  * @param snapshotThreshold log entries applied between automatic snapshots
+ * @param logSegmentBytes size of a Raft log segment; the log is purged by whole segments
  * @param electionTimeout the lower bound of Raft's randomized election timeout;
  *     the upper bound is twice it
  */
@@ -22,6 +23,7 @@ public record StoreConfig(
     long quotaBytes,
     long minLeaseTtlSeconds,
     long snapshotThreshold,
+    long logSegmentBytes,
     Duration electionTimeout,
     Duration requestTimeout,
     Duration watchProgressInterval) {
@@ -36,7 +38,7 @@ public record StoreConfig(
 
   public static StoreConfig defaults(String id, List<PeerSpec> peers, Path dataDir) {
     return new StoreConfig("skiff", id, peers, dataDir,
-        DEFAULT_MAX_REQUEST_BYTES, 128, 2L * 1024 * 1024 * 1024, 2, 10_000,
+        DEFAULT_MAX_REQUEST_BYTES, 128, 2L * 1024 * 1024 * 1024, 2, 10_000, 32L * 1024 * 1024,
         Duration.ofMillis(1000), Duration.ofSeconds(10), Duration.ofMinutes(10));
   }
 
@@ -46,21 +48,26 @@ public record StoreConfig(
 
   public StoreConfig withSnapshotThreshold(long entries) {
     return new StoreConfig(clusterName, id, peers, dataDir, maxRequestBytes, maxTxnOps, quotaBytes,
-        minLeaseTtlSeconds, entries, electionTimeout, requestTimeout, watchProgressInterval);
+        minLeaseTtlSeconds, entries, logSegmentBytes, electionTimeout, requestTimeout, watchProgressInterval);
+  }
+
+  public StoreConfig withLogSegmentBytes(long bytes) {
+    return new StoreConfig(clusterName, id, peers, dataDir, maxRequestBytes, maxTxnOps, quotaBytes,
+        minLeaseTtlSeconds, snapshotThreshold, bytes, electionTimeout, requestTimeout, watchProgressInterval);
   }
 
   public StoreConfig withElectionTimeout(Duration timeout) {
     return new StoreConfig(clusterName, id, peers, dataDir, maxRequestBytes, maxTxnOps, quotaBytes,
-        minLeaseTtlSeconds, snapshotThreshold, timeout, requestTimeout, watchProgressInterval);
+        minLeaseTtlSeconds, snapshotThreshold, logSegmentBytes, timeout, requestTimeout, watchProgressInterval);
   }
 
   public StoreConfig withQuotaBytes(long bytes) {
     return new StoreConfig(clusterName, id, peers, dataDir, maxRequestBytes, maxTxnOps, bytes,
-        minLeaseTtlSeconds, snapshotThreshold, electionTimeout, requestTimeout, watchProgressInterval);
+        minLeaseTtlSeconds, snapshotThreshold, logSegmentBytes, electionTimeout, requestTimeout, watchProgressInterval);
   }
 
   public StoreConfig withWatchProgressInterval(Duration interval) {
     return new StoreConfig(clusterName, id, peers, dataDir, maxRequestBytes, maxTxnOps, quotaBytes,
-        minLeaseTtlSeconds, snapshotThreshold, electionTimeout, requestTimeout, interval);
+        minLeaseTtlSeconds, snapshotThreshold, logSegmentBytes, electionTimeout, requestTimeout, interval);
   }
 }

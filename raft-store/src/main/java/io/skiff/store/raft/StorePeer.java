@@ -122,6 +122,11 @@ public final class StorePeer implements AutoCloseable {
     return config.peers();
   }
 
+  /** Ratis' view of this peer's group, for tests and diagnostics. */
+  org.apache.ratis.server.RaftServer.Division division() throws IOException {
+    return server.getDivision(groupId);
+  }
+
   private DivisionInfo info() throws IOException {
     return server.getDivision(groupId).getInfo();
   }

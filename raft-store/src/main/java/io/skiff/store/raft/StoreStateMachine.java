@@ -32,6 +32,7 @@ import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 
 /**
@@ -43,6 +44,7 @@ import org.apache.ratis.util.MD5FileUtil;
  * thread, so the applied term-index and the state always match in a snapshot.
  */
 final class StoreStateMachine extends BaseStateMachine {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StoreStateMachine.class);
   private final StoreState state;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
 
@@ -54,12 +56,26 @@ final class StoreStateMachine extends BaseStateMachine {
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
     super.initialize(server, groupId, raftStorage);
     storage.init(raftStorage);
-    load(storage.getLatestSnapshot());
+    getLifeCycle().startAndTransition(() -> load(storage.getLatestSnapshot()), IOException.class);
   }
 
+  /** Ratis pauses the state machine before it installs a snapshot from the leader. */
+  @Override
+  public void pause() {
+    if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+      getLifeCycle().transition(LifeCycle.State.PAUSING);
+      getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+  }
+
+  /** After a snapshot was installed: replace the state with it, then run again. */
   @Override
   public void reinitialize() throws IOException {
     load(storage.loadLatestSnapshot());
+    if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+      getLifeCycle().transition(LifeCycle.State.STARTING);
+      getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
   }
 
   @Override
@@ -121,7 +137,7 @@ final class StoreStateMachine extends BaseStateMachine {
     Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
     MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
-    LOG.info("{}: snapshot at {} written to {}", getId(), last, file.getName());
+    log.info("{}: snapshot at {} written to {}", getId(), last, file.getName());
     return last.getIndex();
   }
 
@@ -138,7 +154,7 @@ final class StoreStateMachine extends BaseStateMachine {
       state.readSnapshot(in);
     }
     setLastAppliedTermIndex(snapshot.getTermIndex());
-    LOG.info("{}: loaded snapshot {}", getId(), snapshot.getTermIndex());
+    log.info("{}: loaded snapshot {}", getId(), snapshot.getTermIndex());
   }
 
   private static StoreResponse error(String message) {

@@ -19,6 +19,7 @@ record ServerFlags(StoreConfig config, String listenClient, boolean help) {
         --cluster-name NAME           cluster name, gives the cluster and member ids (default skiff)
         --listen-client HOST:PORT     where to serve etcd clients (default: this peer's client address)
         --snapshot-threshold N        log entries between snapshots (default 10000)
+        --log-segment-bytes N         Raft log segment size; the log is purged by segments (default 32 MiB)
         --election-timeout-ms MS      minimum election timeout (default 1000)
         --quota-bytes N               storage quota (default 2 GiB)
         --max-request-bytes N         largest request (default 1.5 MiB)
@@ -28,7 +29,7 @@ record ServerFlags(StoreConfig config, String listenClient, boolean help) {
 
   private static final Set<String> VALUED = Set.of("--id", "--peers", "--data-dir", "--cluster-name",
       "--listen-client", "--snapshot-threshold", "--election-timeout-ms", "--quota-bytes",
-      "--max-request-bytes", "--max-txn-ops", "--watch-progress-interval-ms");
+      "--max-request-bytes", "--max-txn-ops", "--log-segment-bytes", "--watch-progress-interval-ms");
 
   static ServerFlags parse(String[] args) {
     Map<String, String> values = new HashMap<>();
@@ -67,6 +68,7 @@ record ServerFlags(StoreConfig config, String listenClient, boolean help) {
         number(values, "--quota-bytes", defaults.quotaBytes()),
         defaults.minLeaseTtlSeconds(),
         number(values, "--snapshot-threshold", defaults.snapshotThreshold()),
+        number(values, "--log-segment-bytes", defaults.logSegmentBytes()),
         Duration.ofMillis(number(values, "--election-timeout-ms", defaults.electionTimeout().toMillis())),
         defaults.requestTimeout(),
         Duration.ofMillis(number(values, "--watch-progress-interval-ms", defaults.watchProgressInterval().toMillis())));
