@@ -14,7 +14,6 @@ import io.skiff.store.StoreException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
@@ -289,7 +288,12 @@ public final class MvccStore {
   NavigableMap<ByteString, KeyHistory> histories(KeyRange range) {
     if (range.isSingleKey()) {
       KeyHistory h = keys.get(range.start());
-      return h == null ? Collections.emptyNavigableMap() : new TreeMap<>(Map.of(range.start(), h));
+      if (h == null) {
+        return Collections.emptyNavigableMap();
+      }
+      TreeMap<ByteString, KeyHistory> one = new TreeMap<>(KeyRange.ORDER); // ByteString is not Comparable
+      one.put(range.start(), h);
+      return one;
     }
     if (range.isUnbounded()) {
       return keys.tailMap(range.start(), true);
