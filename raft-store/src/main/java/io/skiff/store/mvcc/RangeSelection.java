@@ -33,7 +33,7 @@ final class RangeSelection {
     if (!needsAll() && request.getLimit() > 0 && kvs.size() > request.getLimit()) {
       return;
     }
-    kvs.add(request.getKeysOnly() ? kv.toBuilder().clearValue().build() : kv);
+    kvs.add(kv);
   }
 
   RangeResponse response() {
@@ -46,6 +46,11 @@ final class RangeSelection {
     if (request.getLimit() > 0 && out.size() > request.getLimit()) {
       out = out.subList(0, (int) request.getLimit());
       resp.setMore(true);
+    }
+    if (request.getKeysOnly()) {
+      // values go only now: a keys-only read sorted by value is still sorted by value, as in etcd
+      out.forEach(kv -> resp.addKvs(kv.toBuilder().clearValue()));
+      return resp.build();
     }
     return resp.addAllKvs(out).build();
   }
