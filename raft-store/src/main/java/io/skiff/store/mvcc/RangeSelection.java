@@ -55,9 +55,13 @@ final class RangeSelection {
     return resp.addAllKvs(out).build();
   }
 
+  /**
+   * As etcd 3.4's applier: only an explicit sort order or a revision filter makes it read the
+   * whole range before cutting at the limit. A sort target without an order sorts just the
+   * first {@code limit + 1} keys in key order (an etcd quirk, kept for compatibility).
+   */
   private boolean needsAll() {
-    return filtered || request.getSortOrder() != RangeRequest.SortOrder.NONE
-        || request.getSortTarget() != RangeRequest.SortTarget.KEY;
+    return filtered || request.getSortOrder() != RangeRequest.SortOrder.NONE;
   }
 
   private boolean passesFilters(KeyValue kv) {
