@@ -124,7 +124,24 @@ public final class MvccStore {
       }
     }
     changes.headMap(rev, false).clear();
+    // at the compaction revision itself keep only the versions the keys still hold: a tombstone
+    // there is dropped (as etcd drops it), and snapshots, made from the histories, replay the same
+    List<KeyHistory.Version> atRev = changes.get(rev);
+    if (atRev != null) {
+      List<KeyHistory.Version> kept = atRev.stream().filter(this::retained).toList();
+      if (kept.isEmpty()) {
+        changes.remove(rev);
+      } else {
+        changes.put(rev, kept);
+      }
+    }
     compactRevision = rev;
+  }
+
+  /** After a compaction, true if {@code v} (written at the compaction revision) is still in its key's history. */
+  private boolean retained(KeyHistory.Version v) {
+    KeyHistory h = keys.get(v.kv().getKey());
+    return h != null && !h.isEmpty() && h.versions().get(0) == v;
   }
 
   /** Stateful checks of a put, made before anything is written. */
