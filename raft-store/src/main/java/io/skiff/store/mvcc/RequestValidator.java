@@ -98,8 +98,7 @@ public final class RequestValidator {
         case REQUEST_PUT -> checkPut(op.getRequestPut());
         case REQUEST_DELETE_RANGE -> requireKey(op.getRequestDeleteRange().getKey());
         case REQUEST_TXN -> checkTxn(op.getRequestTxn());
-        default -> throw new StoreException(io.skiff.store.ErrorCode.INVALID_ARGUMENT,
-            "etcdserver: empty request in txn");
+        default -> throw StoreException.keyNotFound(); // etcd's answer to an empty op
       }
     }
   }
