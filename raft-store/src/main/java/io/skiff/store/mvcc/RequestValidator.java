@@ -53,7 +53,7 @@ public final class RequestValidator {
 
   public void check(TxnRequest r) {
     checkSize(r);
-    checkTxn(r);
+    checkTxn(r, maxTxnOps);
     checkIntervals(r.getSuccessList());
     checkIntervals(r.getFailureList());
   }
@@ -80,24 +80,26 @@ public final class RequestValidator {
     }
   }
 
-  private void checkTxn(TxnRequest r) {
-    if (r.getCompareCount() > maxTxnOps || r.getSuccessCount() > maxTxnOps || r.getFailureCount() > maxTxnOps) {
+  /** As etcd: a nested txn may hold only what its parent left of the budget, {@code maxOps} less the parent's ops. */
+  private static void checkTxn(TxnRequest r, int maxOps) {
+    int ops = Math.max(r.getCompareCount(), Math.max(r.getSuccessCount(), r.getFailureCount()));
+    if (ops > maxOps) {
       throw StoreException.tooManyOps();
     }
     for (Compare c : r.getCompareList()) {
       requireKey(c.getKey());
     }
-    checkOps(r.getSuccessList());
-    checkOps(r.getFailureList());
+    checkOps(r.getSuccessList(), maxOps - ops);
+    checkOps(r.getFailureList(), maxOps - ops);
   }
 
-  private void checkOps(List<RequestOp> ops) {
+  private static void checkOps(List<RequestOp> ops, int nestedMaxOps) {
     for (RequestOp op : ops) {
       switch (op.getRequestCase()) {
         case REQUEST_RANGE -> requireKey(op.getRequestRange().getKey());
         case REQUEST_PUT -> checkPut(op.getRequestPut());
         case REQUEST_DELETE_RANGE -> requireKey(op.getRequestDeleteRange().getKey());
-        case REQUEST_TXN -> checkTxn(op.getRequestTxn());
+        case REQUEST_TXN -> checkTxn(op.getRequestTxn(), nestedMaxOps);
         default -> throw StoreException.keyNotFound(); // etcd's answer to an empty op
       }
     }
