@@ -64,7 +64,7 @@ public final class StoreException extends RuntimeException {
   }
 
   public static StoreException requestTooLarge() {
-    return new StoreException(ErrorCode.RESOURCE_EXHAUSTED, "etcdserver: request is too large");
+    return new StoreException(ErrorCode.INVALID_ARGUMENT, "etcdserver: request is too large");
   }
 
   public static StoreException noSpace() {

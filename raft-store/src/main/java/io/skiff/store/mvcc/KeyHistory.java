@@ -6,8 +6,10 @@ import java.util.List;
 
 /**
  * Every retained version of one key, oldest first. A deletion is a tombstone
- * version. Invariant: mod revisions strictly increase along the list (a key is
- * written at most once per revision). Not thread-safe; guarded by the owner.
+ * version. Invariant: mod revisions never decrease along the list; a key is
+ * written at most once per revision, except that a txn may put it in one nested
+ * txn and delete it in a later one (as etcd allows), leaving a put and then a
+ * tombstone at the same revision. Not thread-safe; guarded by the owner.
  */
 final class KeyHistory {
   /** One version of a key; {@code kv} of a tombstone holds only key and mod_revision. */

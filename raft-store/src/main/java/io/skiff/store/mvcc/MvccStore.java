@@ -13,6 +13,8 @@ import io.skiff.proto.mvcc.KeyValue;
 import io.skiff.store.StoreException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -124,7 +126,24 @@ public final class MvccStore {
       }
     }
     changes.headMap(rev, false).clear();
+    // at the compaction revision itself keep only the versions the keys still hold: a tombstone
+    // there is dropped (as etcd drops it), and snapshots, made from the histories, replay the same
+    List<KeyHistory.Version> atRev = changes.get(rev);
+    if (atRev != null) {
+      List<KeyHistory.Version> kept = atRev.stream().filter(this::retained).toList();
+      if (kept.isEmpty()) {
+        changes.remove(rev);
+      } else {
+        changes.put(rev, kept);
+      }
+    }
     compactRevision = rev;
+  }
+
+  /** After a compaction, true if {@code v} (written at the compaction revision) is still in its key's history. */
+  private boolean retained(KeyHistory.Version v) {
+    KeyHistory h = keys.get(v.kv().getKey());
+    return h != null && !h.isEmpty() && h.versions().get(0) == v;
   }
 
   /** Stateful checks of a put, made before anything is written. */
@@ -291,7 +310,7 @@ public final class MvccStore {
       if (h == null) {
         return Collections.emptyNavigableMap();
       }
-      TreeMap<ByteString, KeyHistory> one = new TreeMap<>(KeyRange.ORDER);
+      TreeMap<ByteString, KeyHistory> one = new TreeMap<>(KeyRange.ORDER); // ByteString is not Comparable
       one.put(range.start(), h);
       return one;
     }
@@ -309,16 +328,29 @@ public final class MvccStore {
     return changes.subMap(from, true, to, true);
   }
 
-  /** Every retained key version in revision order, for snapshots. */
-  Iterable<List<KeyHistory.Version>> allVersionsByKey() {
-    List<List<KeyHistory.Version>> all = new ArrayList<>(keys.size());
-    for (KeyHistory h : keys.values()) {
-      all.add(h.versions());
+  /**
+   * Every retained key version for a snapshot: by revision, and within a revision in the order
+   * it was written (which watchers see), so per key oldest first.
+   */
+  List<KeyHistory.Version> allVersions() {
+    List<KeyHistory.Version> all = new ArrayList<>();
+    keys.values().forEach(h -> all.addAll(h.versions()));
+    Map<KeyHistory.Version, Integer> writeOrder = new IdentityHashMap<>();
+    for (List<KeyHistory.Version> written : changes.values()) {
+      for (int i = 0; i < written.size(); i++) {
+        writeOrder.put(written.get(i), i);
+      }
     }
+    // stable: versions with no change entry (below the compaction) keep key order
+    all.sort(Comparator.comparingLong(KeyHistory.Version::modRevision)
+        .thenComparingInt(v -> writeOrder.getOrDefault(v, Integer.MAX_VALUE)));
     return all;
   }
 
-  /** Rebuilds a store from a snapshot's key versions, given per key oldest first; leases must be restored first. */
+  /**
+   * Rebuilds a store from a snapshot's key versions, given as {@link #allVersions} lists them
+   * (per key oldest first, each revision in write order); leases must be restored first.
+   */
   void restore(long restoredRevision, long restoredCompactRevision, List<KeyHistory.Version> versions) {
     keys.clear();
     changes.clear();
@@ -334,11 +366,8 @@ public final class MvccStore {
         leases.attach(live.getLease(), live.getKey());
       }
     }
-    // within one revision keep write order stable: by key, as a txn cannot write a key twice
-    changes.replaceAll((rev, list) -> {
-      list.sort((a, b) -> KeyRange.ORDER.compare(a.kv().getKey(), b.kv().getKey()));
-      return Collections.unmodifiableList(list);
-    });
+    // each revision's list is in the order given: the order it was written in
+    changes.replaceAll((rev, list) -> Collections.unmodifiableList(list));
     revision = restoredRevision;
     compactRevision = restoredCompactRevision;
   }

@@ -33,7 +33,7 @@ final class RangeSelection {
     if (!needsAll() && request.getLimit() > 0 && kvs.size() > request.getLimit()) {
       return;
     }
-    kvs.add(request.getKeysOnly() ? kv.toBuilder().clearValue().build() : kv);
+    kvs.add(kv);
   }
 
   RangeResponse response() {
@@ -47,12 +47,21 @@ final class RangeSelection {
       out = out.subList(0, (int) request.getLimit());
       resp.setMore(true);
     }
+    if (request.getKeysOnly()) {
+      // values go only now: a keys-only read sorted by value is still sorted by value, as in etcd
+      out.forEach(kv -> resp.addKvs(kv.toBuilder().clearValue()));
+      return resp.build();
+    }
     return resp.addAllKvs(out).build();
   }
 
+  /**
+   * As etcd 3.4's applier: only an explicit sort order or a revision filter makes it read the
+   * whole range before cutting at the limit. A sort target without an order sorts just the
+   * first {@code limit + 1} keys in key order (an etcd quirk, kept for compatibility).
+   */
   private boolean needsAll() {
-    return filtered || request.getSortOrder() != RangeRequest.SortOrder.NONE
-        || request.getSortTarget() != RangeRequest.SortTarget.KEY;
+    return filtered || request.getSortOrder() != RangeRequest.SortOrder.NONE;
   }
 
   private boolean passesFilters(KeyValue kv) {

@@ -53,9 +53,9 @@ public final class RequestValidator {
 
   public void check(TxnRequest r) {
     checkSize(r);
-    checkTxn(r);
-    checkDuplicates(r.getSuccessList());
-    checkDuplicates(r.getFailureList());
+    checkTxn(r, maxTxnOps);
+    checkIntervals(r.getSuccessList());
+    checkIntervals(r.getFailureList());
   }
 
   /** True if the txn cannot write on any branch, so it may be served as a read. */
@@ -85,78 +85,89 @@ public final class RequestValidator {
     }
   }
 
-  private void checkTxn(TxnRequest r) {
-    if (r.getCompareCount() > maxTxnOps || r.getSuccessCount() > maxTxnOps || r.getFailureCount() > maxTxnOps) {
+  /** As etcd: a nested txn may hold only what its parent left of the budget, {@code maxOps} less the parent's ops. */
+  private static void checkTxn(TxnRequest r, int maxOps) {
+    int ops = Math.max(r.getCompareCount(), Math.max(r.getSuccessCount(), r.getFailureCount()));
+    if (ops > maxOps) {
       throw StoreException.tooManyOps();
     }
     for (Compare c : r.getCompareList()) {
       requireKey(c.getKey());
     }
-    checkOps(r.getSuccessList());
-    checkOps(r.getFailureList());
+    checkOps(r.getSuccessList(), maxOps - ops);
+    checkOps(r.getFailureList(), maxOps - ops);
   }
 
-  private void checkOps(List<RequestOp> ops) {
+  private static void checkOps(List<RequestOp> ops, int nestedMaxOps) {
     for (RequestOp op : ops) {
       switch (op.getRequestCase()) {
         case REQUEST_RANGE -> requireKey(op.getRequestRange().getKey());
         case REQUEST_PUT -> checkPut(op.getRequestPut());
         case REQUEST_DELETE_RANGE -> requireKey(op.getRequestDeleteRange().getKey());
-        case REQUEST_TXN -> checkTxn(op.getRequestTxn());
-        default -> throw new StoreException(io.skiff.store.ErrorCode.INVALID_ARGUMENT,
-            "etcdserver: empty request in txn");
+        case REQUEST_TXN -> checkTxn(op.getRequestTxn(), nestedMaxOps);
+        default -> throw StoreException.keyNotFound(); // etcd's answer to an empty op
       }
     }
   }
 
   /** The keys one branch writes: puts by key, deletes by range. */
-  private record Writes(List<KeyRange> deletes, Set<ByteString> puts) {
-    Writes() {
-      this(new ArrayList<>(), new HashSet<>());
-    }
+  private record Writes(Set<ByteString> puts, List<KeyRange> deletes) {
   }
 
-  /** etcd's rule: within one branch path no key is put twice, nor put and deleted. */
-  private static void checkDuplicates(List<RequestOp> ops) {
-    Writes writes = collect(ops);
-    for (ByteString key : writes.puts()) {
-      for (KeyRange deleted : writes.deletes()) {
-        if (deleted.contains(key)) {
+  /**
+   * etcd's checkIntervals: on one branch path no key is put twice, nor put where this level,
+   * or a nested txn before the put, deletes it. The two branches of a nested txn never both
+   * run, so they may put the same key, and one may delete what the other puts. As in etcd, a
+   * put in a nested txn is not checked against deletes in later sibling txns (the key is then
+   * put and deleted at one revision). Unlike etcd, a range end of "\0" is unbounded here as
+   * everywhere else: etcd's check takes it for an empty range and lets such a put through.
+   */
+  private static Writes checkIntervals(List<RequestOp> ops) {
+    List<KeyRange> deletes = new ArrayList<>();
+    for (RequestOp op : ops) {
+      if (op.hasRequestDeleteRange()) {
+        deletes.add(KeyRange.of(op.getRequestDeleteRange().getKey(), op.getRequestDeleteRange().getRangeEnd()));
+      }
+    }
+    Set<ByteString> puts = new HashSet<>();
+    for (RequestOp op : ops) {
+      if (!op.hasRequestTxn()) {
+        continue;
+      }
+      Writes then = checkIntervals(op.getRequestTxn().getSuccessList());
+      Writes otherwise = checkIntervals(op.getRequestTxn().getFailureList());
+      for (ByteString key : then.puts()) {
+        if (puts.contains(key) || deleted(deletes, key)) {
+          throw StoreException.duplicateKey();
+        }
+        puts.add(key);
+      }
+      for (ByteString key : otherwise.puts()) {
+        if ((puts.contains(key) && !then.puts().contains(key)) || deleted(deletes, key)) {
+          throw StoreException.duplicateKey();
+        }
+        puts.add(key);
+      }
+      deletes.addAll(then.deletes());
+      deletes.addAll(otherwise.deletes());
+    }
+    for (RequestOp op : ops) {
+      if (op.hasRequestPut()) {
+        ByteString key = op.getRequestPut().getKey();
+        if (!puts.add(key) || deleted(deletes, key)) {
           throw StoreException.duplicateKey();
         }
       }
     }
+    return new Writes(puts, deletes);
   }
 
-  private static Writes collect(List<RequestOp> ops) {
-    Writes writes = new Writes();
-    for (RequestOp op : ops) {
-      switch (op.getRequestCase()) {
-        case REQUEST_PUT -> {
-          if (!writes.puts().add(op.getRequestPut().getKey())) {
-            throw StoreException.duplicateKey();
-          }
-        }
-        case REQUEST_DELETE_RANGE -> writes.deletes().add(
-            KeyRange.of(op.getRequestDeleteRange().getKey(), op.getRequestDeleteRange().getRangeEnd()));
-        case REQUEST_TXN -> {
-          // only one of a nested txn's branches runs, but either may clash with this level
-          Writes success = collect(op.getRequestTxn().getSuccessList());
-          Writes failure = collect(op.getRequestTxn().getFailureList());
-          Set<ByteString> nestedPuts = new HashSet<>(success.puts());
-          nestedPuts.addAll(failure.puts());
-          for (ByteString key : nestedPuts) {
-            if (writes.puts().contains(key)) {
-              throw StoreException.duplicateKey();
-            }
-          }
-          writes.puts().addAll(nestedPuts);
-          writes.deletes().addAll(success.deletes());
-          writes.deletes().addAll(failure.deletes());
-        }
-        default -> { }
+  private static boolean deleted(List<KeyRange> deletes, ByteString key) {
+    for (KeyRange range : deletes) {
+      if (range.contains(key)) {
+        return true;
       }
     }
-    return writes;
+    return false;
   }
 }

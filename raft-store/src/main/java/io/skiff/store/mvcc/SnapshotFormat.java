@@ -12,22 +12,21 @@ import java.util.List;
 
 /**
  * The snapshot file: a {@link SnapshotHeader}, then the leases, then every
- * retained key version (per key, oldest first), all length-delimited protobuf.
- * The history is kept so watchers on a restored replica can still replay it.
+ * retained key version by revision, each revision's in the order they were
+ * written (so per key oldest first), all length-delimited protobuf. The history
+ * and its order are kept so watchers on a restored replica replay it as the
+ * other replicas do.
  */
 final class SnapshotFormat {
   private SnapshotFormat() {
   }
 
   static void write(MvccStore store, OutputStream out) throws IOException {
-    long versions = 0;
-    for (List<KeyHistory.Version> history : store.allVersionsByKey()) {
-      versions += history.size();
-    }
+    List<KeyHistory.Version> versions = store.allVersions();
     SnapshotHeader.newBuilder()
         .setRevision(store.revision())
         .setCompactRevision(store.compactRevision())
-        .setKeyVersions(versions)
+        .setKeyVersions(versions.size())
         .setLeases(store.leases.all().size())
         .build().writeDelimitedTo(out);
     for (LeaseTable.Lease lease : store.leases.all()) {
@@ -36,11 +35,9 @@ final class SnapshotFormat {
           .setGrantedTtlSeconds(lease.grantedTtlSeconds)
           .setDeadlineUnixMillis(lease.deadlineMillis)).build().writeDelimitedTo(out);
     }
-    for (List<KeyHistory.Version> history : store.allVersionsByKey()) {
-      for (KeyHistory.Version v : history) {
-        SnapshotRecord.newBuilder().setKeyVersion(KeyVersion.newBuilder()
-            .setKv(v.kv()).setDeleted(v.tombstone())).build().writeDelimitedTo(out);
-      }
+    for (KeyHistory.Version v : versions) {
+      SnapshotRecord.newBuilder().setKeyVersion(KeyVersion.newBuilder()
+          .setKv(v.kv()).setDeleted(v.tombstone())).build().writeDelimitedTo(out);
     }
   }
 

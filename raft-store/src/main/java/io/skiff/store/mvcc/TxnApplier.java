@@ -125,9 +125,14 @@ final class TxnApplier {
         case REQUEST_PUT -> store.checkPut(op.getRequestPut());
         case REQUEST_RANGE -> checkRevision(op.getRequestRange());
         case REQUEST_TXN -> check(op.getRequestTxn(), path);
-        default -> { }
+        case REQUEST_DELETE_RANGE -> { }
+        default -> throw emptyOp(); // before any write, so a bad op cannot leave half a txn behind
       }
     }
+  }
+
+  private static StoreException emptyOp() {
+    return new StoreException(io.skiff.store.ErrorCode.INVALID_ARGUMENT, "etcdserver: empty request in txn");
   }
 
   private void checkRevision(RangeRequest r) {
@@ -156,8 +161,7 @@ final class TxnApplier {
         }
         case REQUEST_TXN -> out.setResponseTxn(execute(w, op.getRequestTxn(), path)
             .toBuilder().setHeader(MvccStore.header(w.readRevision())));
-        default -> throw new StoreException(io.skiff.store.ErrorCode.INVALID_ARGUMENT,
-            "etcdserver: empty request in txn");
+        default -> throw emptyOp();
       }
       resp.addResponses(out);
     }
