@@ -63,8 +63,13 @@ public final class StoreException extends RuntimeException {
     return new StoreException(ErrorCode.OUT_OF_RANGE, "etcdserver: too large lease TTL");
   }
 
+  /**
+   * RESOURCE_EXHAUSTED, the code Skiff uses for every size limit. etcd 3.4 says
+   * InvalidArgument for requests just over its limit and gRPC's ResourceExhausted
+   * for larger ones; the message is etcd's either way.
+   */
   public static StoreException requestTooLarge() {
-    return new StoreException(ErrorCode.INVALID_ARGUMENT, "etcdserver: request is too large");
+    return new StoreException(ErrorCode.RESOURCE_EXHAUSTED, "etcdserver: request is too large");
   }
 
   public static StoreException noSpace() {

@@ -46,15 +46,19 @@ final class SnapshotFormat {
     if (header == null) {
       throw new IOException("snapshot is empty");
     }
-    store.leases.clear();
+    // read everything before touching the store: a truncated file must leave it as it was
+    List<LeaseRecord> leases = new ArrayList<>();
     for (long i = 0; i < header.getLeases(); i++) {
-      LeaseRecord lease = next(in).getLease();
-      store.leases.add(lease.getID(), lease.getGrantedTtlSeconds(), lease.getDeadlineUnixMillis());
+      leases.add(next(in).getLease());
     }
     List<KeyHistory.Version> versions = new ArrayList<>((int) Math.min(header.getKeyVersions(), 1 << 20));
     for (long i = 0; i < header.getKeyVersions(); i++) {
       KeyVersion v = next(in).getKeyVersion();
       versions.add(new KeyHistory.Version(v.getKv(), v.getDeleted()));
+    }
+    store.leases.clear();
+    for (LeaseRecord lease : leases) {
+      store.leases.add(lease.getID(), lease.getGrantedTtlSeconds(), lease.getDeadlineUnixMillis());
     }
     store.restore(header.getRevision(), header.getCompactRevision(), versions);
   }

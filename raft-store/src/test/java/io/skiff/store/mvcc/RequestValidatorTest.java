@@ -173,18 +173,21 @@ class RequestValidatorTest {
         .build()));
   }
 
-  /** etcd answers a request over --max-request-bytes with InvalidArgument (checked against etcd 3.4.23). */
+  /**
+   * Over the limit is RESOURCE_EXHAUSTED, Skiff's one code for size limits. (etcd 3.4 answers
+   * InvalidArgument in the 512 KiB band above --max-request-bytes and gRPC's ResourceExhausted past it.)
+   */
   @Test
   void oversizeRequestsAreRefused() {
     String big = "x".repeat(MAX_BYTES);
     String message = "etcdserver: request is too large";
     PutRequest fits = put("k", "x".repeat(MAX_BYTES - 10));
     assertDoesNotThrow(() -> validator.check(fits));
-    assertStoreException(ErrorCode.INVALID_ARGUMENT, message, () -> validator.check(put("k", big)));
-    assertStoreException(ErrorCode.INVALID_ARGUMENT, message, () -> validator.check(txn(op(put("k", big)))));
-    assertStoreException(ErrorCode.INVALID_ARGUMENT, message, () -> validator.check(get(big)));
-    assertStoreException(ErrorCode.INVALID_ARGUMENT, message, () -> validator.check(delete(big)));
-    assertStoreException(ErrorCode.INVALID_ARGUMENT, message,
+    assertStoreException(ErrorCode.RESOURCE_EXHAUSTED, message, () -> validator.check(put("k", big)));
+    assertStoreException(ErrorCode.RESOURCE_EXHAUSTED, message, () -> validator.check(txn(op(put("k", big)))));
+    assertStoreException(ErrorCode.RESOURCE_EXHAUSTED, message, () -> validator.check(get(big)));
+    assertStoreException(ErrorCode.RESOURCE_EXHAUSTED, message, () -> validator.check(delete(big)));
+    assertStoreException(ErrorCode.RESOURCE_EXHAUSTED, message,
         () -> validator.checkSize(RangeRequest.newBuilder().setKey(ByteString.copyFrom(new byte[MAX_BYTES])).build()));
   }
 
