@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what Skiff needs on a fresh Debian 12 machine, as root: a JDK 17,
+# Maven, and etcd's client and server (etcdctl drives the store in tests; etcd
+# is the baseline the benchmark compares against). Safe to run again.
+set -euo pipefail
+
+need=()
+command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || need+=(maven)
+command -v etcdctl >/dev/null || need+=(etcd-client)
+command -v etcd >/dev/null || need+=(etcd-server)
+command -v curl >/dev/null || need+=(curl)
+
+if [ ${#need[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+  # Debian starts an etcd service on the default ports where an init system runs; Skiff's store wants them
+  if command -v systemctl >/dev/null && systemctl is-active --quiet etcd 2>/dev/null; then
+    systemctl stop etcd
+    systemctl disable etcd >/dev/null 2>&1 || true
+  fi
+fi
