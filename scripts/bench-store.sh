@@ -27,7 +27,8 @@
 # with its run directory in the temporary directory, so it starts from empty data.
 #
 # Environment: BENCH_JAVA_OPTS (client JVM options), SKIFF_JAVA_OPTS (server JVM options),
-# BENCH_MAX_SECONDS, TMPDIR.
+# BENCH_MAX_SECONDS, TMPDIR, and BENCH_WAIT_IDLE_SECONDS: on a shared machine, wait up to that
+# long before each row until the CPUs are less than 20% busy (default 0: do not wait).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -42,6 +43,7 @@ TOTAL_SERIAL=10000
 OUT=
 KEEP=false
 MAX_SECONDS=${BENCH_MAX_SECONDS:-120}
+WAIT_IDLE_SECONDS=${BENCH_WAIT_IDLE_SECONDS:-0}
 
 ETCD_NAMES=(e1 e2 e3)
 declare -A ETCD_CLIENT=([e1]=127.0.0.1:2381 [e2]=127.0.0.1:22381 [e3]=127.0.0.1:32381)
@@ -74,6 +76,7 @@ done
 [[ $ONLY =~ ^(both|etcd|skiff)$ ]] || die "--only must be etcd or skiff"
 [[ $TOTAL =~ ^[1-9][0-9]*$ && $TOTAL_SERIAL =~ ^[1-9][0-9]*$ ]] || die "--total and --total-serial must be positive numbers"
 [[ $MAX_SECONDS =~ ^[1-9][0-9]*$ ]] || die "BENCH_MAX_SECONDS must be a positive number"
+[[ $WAIT_IDLE_SECONDS =~ ^[0-9]+$ ]] || die "BENCH_WAIT_IDLE_SECONDS must be a number"
 want() { [[ $ONLY == both || $ONLY == "$1" ]]; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/skiff-bench.XXXXXX")
@@ -179,6 +182,7 @@ run_row() {
   esac
   local java_opts=() out=$WORK/$system-$row.out
   read -r -a java_opts <<<"${BENCH_JAVA_OPTS:-}"
+  wait_idle
   log "$system ${ROW_TITLE[$row]}: $total requests"
   if ! java "${java_opts[@]}" -cp "$CLIENT_CP" "$CLIENT_MAIN" --endpoints "$endpoints" --label "$system-$row" \
       "${args[@]}" --total "$total" --warmup $((total / 10)) --max-seconds "$MAX_SECONDS" \
@@ -245,6 +249,18 @@ cpu_busy_percent() {
   for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
   local idle=$(((b[4] - a[4]) + (b[5] - a[5])))
   ((total > 0)) && echo $((100 * (total - idle) / total)) || echo 0
+}
+
+# With BENCH_WAIT_IDLE_SECONDS, waits (bounded) until other work leaves the CPUs mostly idle.
+wait_idle() {
+  ((WAIT_IDLE_SECONDS > 0)) || return 0
+  local deadline=$((SECONDS + WAIT_IDLE_SECONDS)) busy
+  while busy=$(cpu_busy_percent) && ((busy >= 20)); do
+    if ((SECONDS >= deadline)); then
+      log "warning: CPUs still ${busy}% busy after waiting ${WAIT_IDLE_SECONDS}s; running anyway"
+      return 0
+    fi
+  done
 }
 
 # ---- main ------------------------------------------------------------------------------------

@@ -168,7 +168,8 @@ cmd_down() {
     fi
   done
   local deadline=$((SECONDS + STOP_SECONDS))
-  for id in "${!pids[@]}"; do
+  for id in "${IDS[@]}"; do
+    [[ -n ${pids[$id]:-} ]] || continue
     pid=${pids[$id]}
     while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
       sleep 0.2

@@ -168,6 +168,8 @@ public final class StoreBenchmark {
     private ManagedChannel channel(Endpoint e) {
         return Grpc.newChannelBuilderForAddress(e.host(), e.port(), InsecureChannelCredentials.create())
                 .directExecutor()
+                // measure the servers, not client-side retries (gRPC's retry buffering also costs CPU per call)
+                .disableRetry()
                 .maxInboundMessageSize(64 << 20)
                 .build();
     }
