@@ -60,7 +60,7 @@ declare -A ROW_TITLE=(
 
 log() { printf 'bench-store: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
-usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -n 's/^# \{0,1\}//p'; exit "${1:-2}"; }
 
 while (($#)); do
   case $1 in
@@ -69,7 +69,7 @@ while (($#)); do
     --total-serial) TOTAL_SERIAL=${2:-}; shift 2 || die "--total-serial needs a number" ;;
     --out) OUT=${2:-}; shift 2 || die "--out needs a file" ;;
     --keep) KEEP=true; shift ;;
-    -h | --help) usage ;;
+    -h | --help) usage 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
 done
@@ -184,16 +184,19 @@ run_row() {
   read -r -a java_opts <<<"${BENCH_JAVA_OPTS:-}"
   wait_idle
   log "$system ${ROW_TITLE[$row]}: $total requests"
-  if ! java "${java_opts[@]}" -cp "$CLIENT_CP" "$CLIENT_MAIN" --endpoints "$endpoints" --label "$system-$row" \
-      "${args[@]}" --total "$total" --warmup $((total / 10)) --max-seconds "$MAX_SECONDS" \
-      | tee "$out"; then
-    log "$system row $row failed"
+  local rc=0 line kv
+  java "${java_opts[@]}" -cp "$CLIENT_CP" "$CLIENT_MAIN" --endpoints "$endpoints" --label "$system-$row" \
+    "${args[@]}" --total "$total" --warmup $((total / 10)) --max-seconds "$MAX_SECONDS" \
+    | tee "$out" || rc=$?
+  if ((rc != 0)); then
+    log "$system row $row failed (client exit status $rc)"
     FAILED=1
+  fi
+  line=$(sed -n 's/^RESULT //p' "$out")
+  if [[ -z $line ]]; then
+    ((rc != 0)) || { log "$system row $row printed no RESULT line"; FAILED=1; }
     return 0
   fi
-  local line kv
-  line=$(sed -n 's/^RESULT //p' "$out")
-  [[ -n $line ]] || { log "$system row $row printed no RESULT line"; FAILED=1; return 0; }
   [[ -n $OUT ]] && printf 'RESULT %s\n' "$line" >>"$OUT"
   for kv in $line; do
     RES[$system.$row.${kv%%=*}]=${kv#*=}
@@ -271,9 +274,12 @@ if ! { [[ -f $JAR ]] && LC_ALL=C grep -qa "${CLIENT_MAIN//.//}.class" "$JAR"; };
 fi
 
 log "machine: $(nproc) cores, $(java -version 2>&1 | head -n 1); work dir $WORK"
-busy=$(cpu_busy_percent)
-if ((busy > 15)); then
-  log "warning: the CPUs are ${busy}% busy before the benchmark starts: other work competes with it, numbers will be low"
+if ((WAIT_IDLE_SECONDS == 0)); then
+  busy=$(cpu_busy_percent)
+  if ((busy > 15)); then
+    log "warning: the CPUs are ${busy}% busy before the benchmark starts: other work competes with it," \
+      "numbers will be low (BENCH_WAIT_IDLE_SECONDS=300 waits for idle CPUs before each row)"
+  fi
 fi
 
 if want etcd; then

@@ -41,8 +41,8 @@ log() { printf 'store-cluster: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-  sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
-  exit 2
+  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -n 's/^# \{0,1\}//p'
+  exit "${1:-2}"
 }
 
 pid_file() { printf '%s/pids/%s.pid' "$RUN_DIR" "$1"; }
@@ -214,6 +214,6 @@ case ${1:-} in
   up) shift; (($# == 0)) || die "up takes no arguments"; cmd_up ;;
   down) shift; cmd_down "$@" ;;
   status) shift; cmd_status ;;
-  -h | --help | help) usage ;;
+  -h | --help | help) usage 0 ;;
   *) usage ;;
 esac
