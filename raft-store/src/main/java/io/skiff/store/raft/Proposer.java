@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.LongSupplier;
-import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftClientReply;
 
 /**
@@ -27,7 +26,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 final class Proposer {
   private record Pending(StoreRequest request, CompletableFuture<StoreResponse> future) { }
 
-  private final RaftClients clients;
+  private final RaftGateway raft;
   private final int maxInFlight;
   private final int maxBatchBytes;
   private final LongSupplier clock;
@@ -36,8 +35,8 @@ final class Proposer {
   /** Entries sent and not yet answered. Guarded by this. */
   private int inFlight;
 
-  Proposer(RaftClients clients, int maxInFlight, int maxBatchBytes, LongSupplier clock) {
-    this.clients = clients;
+  Proposer(RaftGateway raft, int maxInFlight, int maxBatchBytes, LongSupplier clock) {
+    this.raft = raft;
     this.maxInFlight = maxInFlight;
     this.maxBatchBytes = maxBatchBytes;
     this.clock = clock;
@@ -75,19 +74,15 @@ final class Proposer {
   private void send(List<Pending> batch) {
     LogEntry.Builder entry = LogEntry.newBuilder().setNowUnixMillis(clock.getAsLong());
     batch.forEach(p -> entry.addRequests(p.request()));
-    RaftClient client = clients.get();
     CompletableFuture<RaftClientReply> reply;
     try {
-      reply = client.async().send(StoreStateMachine.message(entry.build()));
+      reply = raft.write(StoreStateMachine.message(entry.build()));
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
     reply.whenComplete((r, error) -> {
       synchronized (this) {
         inFlight--;
-      }
-      if (error != null) {
-        clients.replace(client);
       }
       complete(batch, r, error);
       drain();

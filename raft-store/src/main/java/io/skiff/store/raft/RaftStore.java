@@ -46,17 +46,17 @@ import org.apache.ratis.protocol.RaftClientReply;
 final class RaftStore implements Store {
   private final StoreState state;
   private final Proposer proposer;
-  private final RaftClients clients;
+  private final RaftGateway raft;
   private final RequestValidator validator;
   private final long minLeaseTtlSeconds;
   private final LongFunction<ResponseHeader.Builder> header;
   private final LongSupplier leaseIds;
 
-  RaftStore(StoreState state, Proposer proposer, RaftClients clients, RequestValidator validator,
+  RaftStore(StoreState state, Proposer proposer, RaftGateway raft, RequestValidator validator,
       long minLeaseTtlSeconds, LongFunction<ResponseHeader.Builder> header, LongSupplier leaseIds) {
     this.state = state;
     this.proposer = proposer;
-    this.clients = clients;
+    this.raft = raft;
     this.validator = validator;
     this.minLeaseTtlSeconds = minLeaseTtlSeconds;
     this.header = header;
@@ -173,14 +173,11 @@ final class RaftStore implements Store {
     return CompletableFuture.completedFuture(state.query(request, System.currentTimeMillis()));
   }
 
-  /**
-   * A read through the leader after ReadIndex: it sees every write committed
-   * before it began. Unordered, so reads never queue behind writes.
-   */
+  /** A read after ReadIndex: it sees every write committed before it began. */
   private CompletableFuture<StoreResponse> linearizable(StoreRequest request) {
     CompletableFuture<RaftClientReply> reply;
     try {
-      reply = clients.get().async().sendReadOnlyUnordered(StoreStateMachine.message(request));
+      reply = raft.read(StoreStateMachine.message(request));
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }

@@ -46,7 +46,7 @@ public final class StorePeer implements AutoCloseable {
   private final long memberId;
   private final long clusterId;
   private RaftServer server;
-  private RaftClients clients;
+  private RaftGateway raft;
   private LeaseExpirer leaseExpirer;
   private RaftStore store;
 
@@ -76,16 +76,16 @@ public final class StorePeer implements AutoCloseable {
         .setOption(formatted ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
         .build();
     server.start();
-    clients = new RaftClients(() -> RaftClient.newBuilder()
+    raft = new RaftGateway(server, groupId, new RaftClients(() -> RaftClient.newBuilder()
         .setClientId(ClientId.randomId())
         .setRaftGroup(group)
         .setProperties(properties)
         .setRetryPolicy(retryPolicy())
-        .build());
-    Proposer proposer = new Proposer(clients, MAX_IN_FLIGHT_ENTRIES, MAX_BATCH_BYTES, System::currentTimeMillis);
+        .build()));
+    Proposer proposer = new Proposer(raft, MAX_IN_FLIGHT_ENTRIES, MAX_BATCH_BYTES, System::currentTimeMillis);
     leaseExpirer = new LeaseExpirer(state, proposer, this::isLeaderReady);
     leaseExpirer.start();
-    store = new RaftStore(state, proposer, clients, new RequestValidator(config.maxTxnOps(), config.maxRequestBytes()),
+    store = new RaftStore(state, proposer, raft, new RequestValidator(config.maxTxnOps(), config.maxRequestBytes()),
         config.minLeaseTtlSeconds(), this::header, () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
     log.info("store peer {} started: raft {}, {} peers, data {}", config.id(), config.self().raftAddress(),
         config.peers().size(), config.dataDir());
@@ -170,8 +170,8 @@ public final class StorePeer implements AutoCloseable {
     if (leaseExpirer != null) {
       leaseExpirer.close();
     }
-    if (clients != null) {
-      clients.close();
+    if (raft != null) {
+      raft.close();
     }
     if (server != null) {
       server.close();
