@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.apache.ratis.protocol.RaftClientReply;
 
@@ -30,16 +31,18 @@ final class Proposer {
   private final int maxInFlight;
   private final int maxBatchBytes;
   private final LongSupplier clock;
+  private final Executor completions;
   /** Guarded by this. */
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   /** Entries sent and not yet answered. Guarded by this. */
   private int inFlight;
 
-  Proposer(RaftGateway raft, int maxInFlight, int maxBatchBytes, LongSupplier clock) {
+  Proposer(RaftGateway raft, int maxInFlight, int maxBatchBytes, LongSupplier clock, Executor completions) {
     this.raft = raft;
     this.maxInFlight = maxInFlight;
     this.maxBatchBytes = maxBatchBytes;
     this.clock = clock;
+    this.completions = completions;
   }
 
   CompletableFuture<StoreResponse> propose(StoreRequest request) {
@@ -80,13 +83,14 @@ final class Proposer {
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
-    reply.whenComplete((r, error) -> {
+    // off Ratis' apply thread: completing runs every caller's continuation (encoding, sending)
+    reply.whenCompleteAsync((r, error) -> {
       synchronized (this) {
         inFlight--;
       }
       complete(batch, r, error);
       drain();
-    });
+    }, completions);
   }
 
   private static void complete(List<Pending> batch, RaftClientReply reply, Throwable error) {

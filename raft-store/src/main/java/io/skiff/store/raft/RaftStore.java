@@ -51,9 +51,11 @@ final class RaftStore implements Store {
   private final long minLeaseTtlSeconds;
   private final LongFunction<ResponseHeader.Builder> header;
   private final LongSupplier leaseIds;
+  private final java.util.concurrent.Executor completions;
 
   RaftStore(StoreState state, Proposer proposer, RaftGateway raft, RequestValidator validator,
-      long minLeaseTtlSeconds, LongFunction<ResponseHeader.Builder> header, LongSupplier leaseIds) {
+      long minLeaseTtlSeconds, LongFunction<ResponseHeader.Builder> header, LongSupplier leaseIds,
+      java.util.concurrent.Executor completions) {
     this.state = state;
     this.proposer = proposer;
     this.raft = raft;
@@ -61,6 +63,7 @@ final class RaftStore implements Store {
     this.minLeaseTtlSeconds = minLeaseTtlSeconds;
     this.header = header;
     this.leaseIds = leaseIds;
+    this.completions = completions;
   }
 
   @Override
@@ -181,7 +184,7 @@ final class RaftStore implements Store {
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
-    return reply.handle((r, error) -> {
+    return reply.handleAsync((r, error) -> {
       if (error == null && !r.isSuccess()) {
         error = r.getException();
       }
@@ -193,7 +196,7 @@ final class RaftStore implements Store {
       } catch (com.google.protobuf.InvalidProtocolBufferException e) {
         throw new StoreException(ErrorCode.INTERNAL, "etcdserver: undecodable reply: " + e.getMessage());
       }
-    });
+    }, completions);
   }
 
   private static StoreResponse unwrap(StoreResponse s) {

@@ -49,6 +49,12 @@ public final class StorePeer implements AutoCloseable {
   private RaftGateway raft;
   private LeaseExpirer leaseExpirer;
   private RaftStore store;
+  /** Completes callers' futures, so their continuations never run on Ratis' apply thread. */
+  private final java.util.concurrent.ExecutorService completions = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+    Thread t = new Thread(r, "store-completions");
+    t.setDaemon(true);
+    return t;
+  });
 
   @jakarta.inject.Inject
   public StorePeer(StoreConfig config) {
@@ -82,11 +88,12 @@ public final class StorePeer implements AutoCloseable {
         .setProperties(properties)
         .setRetryPolicy(retryPolicy())
         .build()));
-    Proposer proposer = new Proposer(raft, MAX_IN_FLIGHT_ENTRIES, MAX_BATCH_BYTES, System::currentTimeMillis);
+    Proposer proposer = new Proposer(raft, MAX_IN_FLIGHT_ENTRIES, MAX_BATCH_BYTES, System::currentTimeMillis, completions);
     leaseExpirer = new LeaseExpirer(state, proposer, this::isLeaderReady);
     leaseExpirer.start();
     store = new RaftStore(state, proposer, raft, new RequestValidator(config.maxTxnOps(), config.maxRequestBytes()),
-        config.minLeaseTtlSeconds(), this::header, () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+        config.minLeaseTtlSeconds(), this::header, () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
+        completions);
     log.info("store peer {} started: raft {}, {} peers, data {}", config.id(), config.self().raftAddress(),
         config.peers().size(), config.dataDir());
   }
@@ -176,6 +183,7 @@ public final class StorePeer implements AutoCloseable {
     if (server != null) {
       server.close();
     }
+    completions.shutdownNow();
     state.close();
     log.info("store peer {} stopped", config.id());
   }

@@ -45,7 +45,9 @@ public final class StoreServerMain {
     peer.start();
     EtcdApiServer api = injector.getInstance(EtcdApiServer.class);
     String listen = flags.listenClient().isEmpty() ? config.self().clientAddress() : flags.listenClient();
-    api.start(NettyServerBuilder.forAddress(new InetSocketAddress(PeerSpec.host(listen), PeerSpec.port(listen))));
+    // handlers never block (they complete futures), so they run on the transport threads
+    api.start(NettyServerBuilder.forAddress(new InetSocketAddress(PeerSpec.host(listen), PeerSpec.port(listen)))
+        .directExecutor());
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
