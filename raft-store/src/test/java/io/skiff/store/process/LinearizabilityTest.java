@@ -118,7 +118,7 @@ class LinearizabilityTest {
     return copy;
   }
 
-  /** Lets the clients run for at least {@code atLeast} and until {@code count} more calls completed OK. */
+  /** Lets the clients run for at least {@code atLeast} and until {@code count} more calls were answered. */
   private static void awaitProgress(List<RegisterClient> workers, int count, Duration atLeast) {
     int target = answered(workers) + count;
     await(count + " more calls answered")
