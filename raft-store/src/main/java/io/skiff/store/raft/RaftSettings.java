@@ -16,6 +16,8 @@ final class RaftSettings {
   /** Room for the largest request plus batching around it. */
   static final SizeInBytes MAX_ENTRY = SizeInBytes.valueOf("8MB");
 
+  static final String OVERRIDE_PREFIX = "skiff.raft.";
+
   private RaftSettings() {
   }
 
@@ -49,6 +51,11 @@ final class RaftSettings {
     GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(2 * MAX_ENTRY.getSizeInt()));
 
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
+
+    // Expert override for tuning experiments: -Dskiff.raft.raft.server.x=y sets Ratis' raft.server.x.
+    System.getProperties().stringPropertyNames().stream()
+        .filter(k -> k.startsWith(OVERRIDE_PREFIX))
+        .forEach(k -> p.set(k.substring(OVERRIDE_PREFIX.length()), System.getProperty(k)));
     return p;
   }
 }
