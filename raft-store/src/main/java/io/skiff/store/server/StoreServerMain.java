@@ -26,6 +26,7 @@ public final class StoreServerMain {
   }
 
   public static void main(String[] args) throws Exception {
+    JvmSettings.apply();
     ServerFlags flags;
     try {
       flags = ServerFlags.parse(args);
