@@ -52,6 +52,9 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     this.sender = sender;
     out.setOnReadyHandler(this::scheduleSend);
     out.setOnCancelHandler(this::close);
+    // gRPC may also end the call itself with trailers (a request that does not parse): that is a
+    // clean close, not a cancel, and neither onError nor onCompleted is called
+    out.setOnCloseHandler(this::close);
   }
 
   @Override

@@ -148,6 +148,11 @@ public final class StorePeer implements AutoCloseable {
     }
   }
 
+  /** Watchers registered on this peer, for diagnostics and tests. */
+  public int watchers() {
+    return state.watchHub().size();
+  }
+
   public PeerStatus status() {
     try {
       var division = server.getDivision(groupId);
