@@ -37,37 +37,100 @@ public record StoreConfig(
   }
 
   public static StoreConfig defaults(String id, List<PeerSpec> peers, Path dataDir) {
-    return new StoreConfig("skiff", id, peers, dataDir,
-        DEFAULT_MAX_REQUEST_BYTES, 128, 2L * 1024 * 1024 * 1024, 2, 10_000, 32L * 1024 * 1024,
-        Duration.ofMillis(1000), Duration.ofSeconds(10), Duration.ofMinutes(10));
+    return builder(id, peers, dataDir).build();
+  }
+
+  public static Builder builder(String id, List<PeerSpec> peers, Path dataDir) {
+    return new Builder(id, peers, dataDir);
   }
 
   public PeerSpec self() {
     return peers.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
   }
 
-  public StoreConfig withSnapshotThreshold(long entries) {
-    return new StoreConfig(clusterName, id, peers, dataDir, maxRequestBytes, maxTxnOps, quotaBytes,
-        minLeaseTtlSeconds, entries, logSegmentBytes, electionTimeout, requestTimeout, watchProgressInterval);
+  public Builder toBuilder() {
+    return new Builder(id, peers, dataDir).clusterName(clusterName).maxRequestBytes(maxRequestBytes)
+        .maxTxnOps(maxTxnOps).quotaBytes(quotaBytes).minLeaseTtlSeconds(minLeaseTtlSeconds)
+        .snapshotThreshold(snapshotThreshold).logSegmentBytes(logSegmentBytes).electionTimeout(electionTimeout)
+        .requestTimeout(requestTimeout).watchProgressInterval(watchProgressInterval);
   }
 
-  public StoreConfig withLogSegmentBytes(long bytes) {
-    return new StoreConfig(clusterName, id, peers, dataDir, maxRequestBytes, maxTxnOps, quotaBytes,
-        minLeaseTtlSeconds, snapshotThreshold, bytes, electionTimeout, requestTimeout, watchProgressInterval);
-  }
+  /** Builds a config from etcd's defaults. Not thread-safe. */
+  public static final class Builder {
+    private final String id;
+    private final List<PeerSpec> peers;
+    private final Path dataDir;
+    private String clusterName = "skiff";
+    private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+    private int maxTxnOps = 128;
+    private long quotaBytes = 2L * 1024 * 1024 * 1024;
+    private long minLeaseTtlSeconds = 2;
+    private long snapshotThreshold = 10_000;
+    private long logSegmentBytes = 32L * 1024 * 1024;
+    private Duration electionTimeout = Duration.ofMillis(1000);
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private Duration watchProgressInterval = Duration.ofMinutes(10);
 
-  public StoreConfig withElectionTimeout(Duration timeout) {
-    return new StoreConfig(clusterName, id, peers, dataDir, maxRequestBytes, maxTxnOps, quotaBytes,
-        minLeaseTtlSeconds, snapshotThreshold, logSegmentBytes, timeout, requestTimeout, watchProgressInterval);
-  }
+    private Builder(String id, List<PeerSpec> peers, Path dataDir) {
+      this.id = id;
+      this.peers = peers;
+      this.dataDir = dataDir;
+    }
 
-  public StoreConfig withQuotaBytes(long bytes) {
-    return new StoreConfig(clusterName, id, peers, dataDir, maxRequestBytes, maxTxnOps, bytes,
-        minLeaseTtlSeconds, snapshotThreshold, logSegmentBytes, electionTimeout, requestTimeout, watchProgressInterval);
-  }
+    public Builder clusterName(String v) {
+      clusterName = v;
+      return this;
+    }
 
-  public StoreConfig withWatchProgressInterval(Duration interval) {
-    return new StoreConfig(clusterName, id, peers, dataDir, maxRequestBytes, maxTxnOps, quotaBytes,
-        minLeaseTtlSeconds, snapshotThreshold, logSegmentBytes, electionTimeout, requestTimeout, interval);
+    public Builder maxRequestBytes(int v) {
+      maxRequestBytes = v;
+      return this;
+    }
+
+    public Builder maxTxnOps(int v) {
+      maxTxnOps = v;
+      return this;
+    }
+
+    public Builder quotaBytes(long v) {
+      quotaBytes = v;
+      return this;
+    }
+
+    public Builder minLeaseTtlSeconds(long v) {
+      minLeaseTtlSeconds = v;
+      return this;
+    }
+
+    public Builder snapshotThreshold(long v) {
+      snapshotThreshold = v;
+      return this;
+    }
+
+    public Builder logSegmentBytes(long v) {
+      logSegmentBytes = v;
+      return this;
+    }
+
+    public Builder electionTimeout(Duration v) {
+      electionTimeout = v;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration v) {
+      requestTimeout = v;
+      return this;
+    }
+
+    public Builder watchProgressInterval(Duration v) {
+      watchProgressInterval = v;
+      return this;
+    }
+
+    public StoreConfig build() {
+      return new StoreConfig(clusterName, id, peers, dataDir, maxRequestBytes, maxTxnOps, quotaBytes,
+          minLeaseTtlSeconds, snapshotThreshold, logSegmentBytes, electionTimeout, requestTimeout,
+          watchProgressInterval);
+    }
   }
 }

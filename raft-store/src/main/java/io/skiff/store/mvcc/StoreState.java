@@ -169,27 +169,21 @@ public final class StoreState implements AutoCloseable {
 
   /** Leases past their deadline at {@code nowMillis}; the leader proposes their expiry. */
   public List<Long> expiredLeases(long nowMillis) {
-    lock.readLock().lock();
-    try {
-      return mvcc.leases.expired(nowMillis);
-    } finally {
-      lock.readLock().unlock();
-    }
+    return read(() -> mvcc.leases.expired(nowMillis));
   }
 
   public long revision() {
-    lock.readLock().lock();
-    try {
-      return mvcc.revision();
-    } finally {
-      lock.readLock().unlock();
-    }
+    return read(mvcc::revision);
   }
 
   public long sizeBytes() {
+    return read(mvcc::sizeBytes);
+  }
+
+  private <T> T read(java.util.function.Supplier<T> reader) {
     lock.readLock().lock();
     try {
-      return mvcc.sizeBytes();
+      return reader.get();
     } finally {
       lock.readLock().unlock();
     }

@@ -1,5 +1,7 @@
 package io.skiff.store.raft;
 
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
 import io.skiff.proto.etcd.CompactionRequest;
 import io.skiff.proto.etcd.CompactionResponse;
 import io.skiff.proto.etcd.DeleteRangeRequest;
@@ -32,7 +34,6 @@ import io.skiff.store.mvcc.StoreState;
 import io.skiff.store.mvcc.WatchSink;
 import io.skiff.store.mvcc.Watcher;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -70,48 +71,34 @@ final class RaftStore implements Store {
   public CompletableFuture<RangeResponse> range(RangeRequest r) {
     return checked(() -> validator.check(r), () -> {
       StoreRequest request = StoreRequest.newBuilder().setRange(r).build();
-      CompletableFuture<StoreResponse> resp = r.getSerializable() ? local(request) : linearizable(request);
-      return resp.thenApply(s -> {
-        RangeResponse range = unwrap(s).getRange();
-        return range.toBuilder().setHeader(header.apply(range.getHeader().getRevision())).build();
-      });
+      return (r.getSerializable() ? local(request) : linearizable(request)).thenApply(s -> withHeader(s.getRange()));
     });
   }
 
   @Override
   public CompletableFuture<PutResponse> put(PutRequest r) {
-    return checked(() -> validator.check(r), () -> write(StoreRequest.newBuilder().setPut(r).build(), s -> {
-      PutResponse put = s.getPut();
-      return put.toBuilder().setHeader(header.apply(put.getHeader().getRevision())).build();
-    }));
+    return checked(() -> validator.check(r),
+        () -> write(StoreRequest.newBuilder().setPut(r).build()).thenApply(s -> withHeader(s.getPut())));
   }
 
   @Override
   public CompletableFuture<DeleteRangeResponse> deleteRange(DeleteRangeRequest r) {
-    return checked(() -> validator.check(r), () -> write(StoreRequest.newBuilder().setDeleteRange(r).build(), s -> {
-      DeleteRangeResponse del = s.getDeleteRange();
-      return del.toBuilder().setHeader(header.apply(del.getHeader().getRevision())).build();
-    }));
+    return checked(() -> validator.check(r),
+        () -> write(StoreRequest.newBuilder().setDeleteRange(r).build()).thenApply(s -> withHeader(s.getDeleteRange())));
   }
 
   @Override
   public CompletableFuture<TxnResponse> txn(TxnRequest r) {
     return checked(() -> validator.check(r), () -> {
       StoreRequest request = StoreRequest.newBuilder().setTxn(r).build();
-      CompletableFuture<StoreResponse> resp = RequestValidator.isReadOnly(r) ? linearizable(request) : proposer.propose(request);
-      return resp.thenApply(s -> {
-        TxnResponse txn = unwrap(s).getTxn();
-        return txn.toBuilder().setHeader(header.apply(txn.getHeader().getRevision())).build();
-      });
+      return (RequestValidator.isReadOnly(r) ? linearizable(request) : write(request))
+          .thenApply(s -> withHeader(s.getTxn()));
     });
   }
 
   @Override
   public CompletableFuture<CompactionResponse> compact(CompactionRequest r) {
-    return write(StoreRequest.newBuilder().setCompaction(r).build(), s -> {
-      CompactionResponse c = s.getCompaction();
-      return c.toBuilder().setHeader(header.apply(c.getHeader().getRevision())).build();
-    });
+    return write(StoreRequest.newBuilder().setCompaction(r).build()).thenApply(s -> withHeader(s.getCompaction()));
   }
 
   @Override
@@ -122,44 +109,31 @@ final class RaftStore implements Store {
           .setID(r.getID() != 0 ? r.getID() : leaseIds.getAsLong())
           .setTTL(Math.max(r.getTTL(), minLeaseTtlSeconds))
           .build();
-      return write(StoreRequest.newBuilder().setLeaseGrant(fixed).build(), s -> {
-        LeaseGrantResponse g = s.getLeaseGrant();
-        return g.toBuilder().setHeader(header.apply(g.getHeader().getRevision())).build();
-      });
+      return write(StoreRequest.newBuilder().setLeaseGrant(fixed).build()).thenApply(s -> withHeader(s.getLeaseGrant()));
     });
   }
 
   @Override
   public CompletableFuture<LeaseRevokeResponse> leaseRevoke(LeaseRevokeRequest r) {
-    return write(StoreRequest.newBuilder().setLeaseRevoke(r).build(), s -> {
-      LeaseRevokeResponse v = s.getLeaseRevoke();
-      return v.toBuilder().setHeader(header.apply(v.getHeader().getRevision())).build();
-    });
+    return write(StoreRequest.newBuilder().setLeaseRevoke(r).build()).thenApply(s -> withHeader(s.getLeaseRevoke()));
   }
 
   @Override
   public CompletableFuture<LeaseKeepAliveResponse> leaseKeepAlive(LeaseKeepAliveRequest r) {
-    return write(StoreRequest.newBuilder().setLeaseKeepAlive(r).build(), s -> {
-      LeaseKeepAliveResponse k = s.getLeaseKeepAlive();
-      return k.toBuilder().setHeader(header.apply(k.getHeader().getRevision())).build();
-    });
+    return write(StoreRequest.newBuilder().setLeaseKeepAlive(r).build())
+        .thenApply(s -> withHeader(s.getLeaseKeepAlive()));
   }
 
   @Override
   public CompletableFuture<LeaseTimeToLiveResponse> leaseTimeToLive(LeaseTimeToLiveRequest r) {
-    return linearizable(StoreRequest.newBuilder().setLeaseTimeToLive(r).build()).thenApply(s -> {
-      LeaseTimeToLiveResponse t = unwrap(s).getLeaseTimeToLive();
-      return t.toBuilder().setHeader(header.apply(t.getHeader().getRevision())).build();
-    });
+    return linearizable(StoreRequest.newBuilder().setLeaseTimeToLive(r).build())
+        .thenApply(s -> withHeader(s.getLeaseTimeToLive()));
   }
 
   @Override
   public CompletableFuture<LeaseLeasesResponse> leaseLeases() {
     StoreRequest request = StoreRequest.newBuilder().setLeaseLeases(LeaseLeasesRequest.getDefaultInstance()).build();
-    return linearizable(request).thenApply(s -> {
-      LeaseLeasesResponse l = unwrap(s).getLeaseLeases();
-      return l.toBuilder().setHeader(header.apply(l.getHeader().getRevision())).build();
-    });
+    return linearizable(request).thenApply(s -> withHeader(s.getLeaseLeases()));
   }
 
   @Override
@@ -168,12 +142,27 @@ final class RaftStore implements Store {
     return watcher::cancel;
   }
 
-  private <T> CompletableFuture<T> write(StoreRequest request, Function<StoreResponse, T> shape) {
-    return proposer.propose(request).thenApply(s -> shape.apply(unwrap(s)));
+  private CompletableFuture<StoreResponse> write(StoreRequest request) {
+    return proposer.propose(request).thenApply(RaftStore::unwrap);
+  }
+
+  /**
+   * Every etcd response has a {@code header} field (number 1); the state machine
+   * fills only its revision, this peer adds cluster, member and term.
+   */
+  @SuppressWarnings("unchecked")
+  private <T extends Message> T withHeader(T response) {
+    FieldDescriptor field = response.getDescriptorForType().findFieldByNumber(1);
+    ResponseHeader partial = (ResponseHeader) response.getField(field);
+    return (T) response.toBuilder().setField(field, header.apply(partial.getRevision()).build()).build();
   }
 
   private CompletableFuture<StoreResponse> local(StoreRequest request) {
-    return CompletableFuture.completedFuture(state.query(request, System.currentTimeMillis()));
+    try {
+      return CompletableFuture.completedFuture(unwrap(state.query(request, System.currentTimeMillis())));
+    } catch (StoreException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** A read after ReadIndex: it sees every write committed before it began. */
@@ -192,7 +181,7 @@ final class RaftStore implements Store {
         throw Proposer.unavailable(error);
       }
       try {
-        return StoreResponse.parseFrom(r.getMessage().getContent().asReadOnlyByteBuffer());
+        return unwrap(StoreResponse.parseFrom(r.getMessage().getContent().asReadOnlyByteBuffer()));
       } catch (com.google.protobuf.InvalidProtocolBufferException e) {
         throw new StoreException(ErrorCode.INTERNAL, "etcdserver: undecodable reply: " + e.getMessage());
       }

@@ -60,18 +60,17 @@ record ServerFlags(StoreConfig config, String listenClient, boolean help) {
     List<PeerSpec> peers = PeerSpec.parseList(require(values, "--peers"));
     Path dataDir = Path.of(require(values, "--data-dir"));
     StoreConfig defaults = StoreConfig.defaults(id, peers, dataDir);
-    StoreConfig config = new StoreConfig(
-        values.getOrDefault("--cluster-name", defaults.clusterName()),
-        id, peers, dataDir,
-        (int) number(values, "--max-request-bytes", defaults.maxRequestBytes()),
-        (int) number(values, "--max-txn-ops", defaults.maxTxnOps()),
-        number(values, "--quota-bytes", defaults.quotaBytes()),
-        defaults.minLeaseTtlSeconds(),
-        number(values, "--snapshot-threshold", defaults.snapshotThreshold()),
-        number(values, "--log-segment-bytes", defaults.logSegmentBytes()),
-        Duration.ofMillis(number(values, "--election-timeout-ms", defaults.electionTimeout().toMillis())),
-        defaults.requestTimeout(),
-        Duration.ofMillis(number(values, "--watch-progress-interval-ms", defaults.watchProgressInterval().toMillis())));
+    StoreConfig config = defaults.toBuilder()
+        .clusterName(values.getOrDefault("--cluster-name", defaults.clusterName()))
+        .maxRequestBytes((int) number(values, "--max-request-bytes", defaults.maxRequestBytes()))
+        .maxTxnOps((int) number(values, "--max-txn-ops", defaults.maxTxnOps()))
+        .quotaBytes(number(values, "--quota-bytes", defaults.quotaBytes()))
+        .snapshotThreshold(number(values, "--snapshot-threshold", defaults.snapshotThreshold()))
+        .logSegmentBytes(number(values, "--log-segment-bytes", defaults.logSegmentBytes()))
+        .electionTimeout(Duration.ofMillis(number(values, "--election-timeout-ms", defaults.electionTimeout().toMillis())))
+        .watchProgressInterval(Duration.ofMillis(
+            number(values, "--watch-progress-interval-ms", defaults.watchProgressInterval().toMillis())))
+        .build();
     String listen = values.getOrDefault("--listen-client", "");
     if (listen.isEmpty() && config.self().clientAddress().isEmpty()) {
       throw new IllegalArgumentException("peer " + id + " has no client address: give one in --peers or --listen-client");

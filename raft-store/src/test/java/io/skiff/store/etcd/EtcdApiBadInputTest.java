@@ -120,7 +120,7 @@ class EtcdApiBadInputTest {
   void startPeerAndEndpoint() throws IOException {
     dataDir = Files.createTempDirectory("skiff-badinput-");
     StoreConfig config = StoreConfig.defaults("n1", PeerSpec.parseList("n1=127.0.0.1:" + freePort()), dataDir)
-        .withElectionTimeout(Duration.ofMillis(300));
+        .toBuilder().electionTimeout(Duration.ofMillis(300)).build();
     Injector injector = Guice.createInjector(new StoreServerModule(config));
     peer = injector.getInstance(StorePeer.class);
     peer.start();

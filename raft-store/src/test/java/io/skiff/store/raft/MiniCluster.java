@@ -35,7 +35,7 @@ final class MiniCluster implements AutoCloseable {
     }
     for (PeerSpec spec : specs) {
       StoreConfig config = StoreConfig.defaults(spec.id(), specs, root.resolve(spec.id()))
-          .withElectionTimeout(Duration.ofMillis(500));
+          .toBuilder().electionTimeout(Duration.ofMillis(500)).build();
       configs.add(tune.apply(config));
     }
     peers = new StorePeer[size];

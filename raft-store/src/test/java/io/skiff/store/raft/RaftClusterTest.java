@@ -54,7 +54,7 @@ class RaftClusterTest {
 
   @Test
   void laggingPeerCatchesUpFromASnapshotAfterTheLogWasPurged() throws Exception {
-    try (MiniCluster cluster = MiniCluster.start(3, c -> c.withSnapshotThreshold(40).withLogSegmentBytes(16 * 1024))) {
+    try (MiniCluster cluster = MiniCluster.start(3, c -> c.toBuilder().snapshotThreshold(40).logSegmentBytes(16 * 1024).build())) {
       int leader = cluster.awaitLeader();
       int lagging = cluster.aFollower();
       cluster.stop(lagging);
@@ -148,7 +148,7 @@ class RaftClusterTest {
 
   @Test
   void aFullClusterRestartKeepsEveryWrite() throws Exception {
-    try (MiniCluster cluster = MiniCluster.start(3, c -> c.withSnapshotThreshold(25).withLogSegmentBytes(16 * 1024))) {
+    try (MiniCluster cluster = MiniCluster.start(3, c -> c.toBuilder().snapshotThreshold(25).logSegmentBytes(16 * 1024).build())) {
       int leader = cluster.awaitLeader();
       for (int i = 0; i < 60; i++) {
         cluster.store(leader).put(put("r" + i, "v" + i)).get();
