@@ -13,6 +13,7 @@
 #   --only etcd|skiff   benchmark one system only (default: both)
 #   --total N           requests per row for (b) and (c) (default 20000)
 #   --total-serial N    requests for row (a) (default 10000)
+#   --warm N            unmeasured puts and then ranges (100 clients) before a system's rows (default 30000)
 #   --out FILE          also append the RESULT lines and the table to FILE
 #   --keep              keep the temporary directory (data, logs, raw output)
 #
@@ -40,6 +41,7 @@ STORE_CLUSTER=$ROOT/scripts/store-cluster.sh
 ONLY=both
 TOTAL=20000
 TOTAL_SERIAL=10000
+WARM=30000
 OUT=
 KEEP=false
 MAX_SECONDS=${BENCH_MAX_SECONDS:-120}
@@ -67,6 +69,7 @@ while (($#)); do
     --only) ONLY=${2:-}; shift 2 || die "--only needs etcd or skiff" ;;
     --total) TOTAL=${2:-}; shift 2 || die "--total needs a number" ;;
     --total-serial) TOTAL_SERIAL=${2:-}; shift 2 || die "--total-serial needs a number" ;;
+    --warm) WARM=${2:-}; shift 2 || die "--warm needs a number" ;;
     --out) OUT=${2:-}; shift 2 || die "--out needs a file" ;;
     --keep) KEEP=true; shift ;;
     -h | --help) usage 0 ;;
@@ -74,7 +77,7 @@ while (($#)); do
   esac
 done
 [[ $ONLY =~ ^(both|etcd|skiff)$ ]] || die "--only must be etcd or skiff"
-[[ $TOTAL =~ ^[1-9][0-9]*$ && $TOTAL_SERIAL =~ ^[1-9][0-9]*$ ]] || die "--total and --total-serial must be positive numbers"
+[[ $TOTAL =~ ^[1-9][0-9]*$ && $TOTAL_SERIAL =~ ^[1-9][0-9]*$ && $WARM =~ ^[0-9]+$ ]] || die "--total and --total-serial must be positive numbers"
 [[ $MAX_SECONDS =~ ^[1-9][0-9]*$ ]] || die "BENCH_MAX_SECONDS must be a positive number"
 [[ $WAIT_IDLE_SECONDS =~ ^[0-9]+$ ]] || die "BENCH_WAIT_IDLE_SECONDS must be a number"
 want() { [[ $ONLY == both || $ONLY == "$1" ]]; }
@@ -203,8 +206,23 @@ run_row() {
   done
 }
 
+# warm_up SYSTEM ENDPOINTS: unmeasured puts and ranges, so both systems are measured at steady state
+# (a fresh JVM spends its first tens of thousands of requests compiling; etcd has nothing to warm).
+warm_up() {
+  local system=$1 endpoints=$2 op java_opts=()
+  ((WARM > 0)) || return 0
+  read -r -a java_opts <<<"${BENCH_JAVA_OPTS:-}"
+  for op in put range; do
+    log "$system warm-up: $WARM ${op}s, 100 clients (not measured)"
+    java "${java_opts[@]}" -cp "$CLIENT_CP" "$CLIENT_MAIN" --endpoints "$endpoints" --label "$system-warm-$op" \
+      --op "$op" --clients 100 --conns 10 --total "$WARM" --max-seconds "$MAX_SECONDS" >/dev/null \
+      || log "warning: $system warm-up ($op) failed"
+  done
+}
+
 bench_system() {
   local system=$1 endpoints=$2 row
+  warm_up "$system" "$endpoints"
   for row in "${ROWS[@]}"; do
     run_row "$system" "$endpoints" "$row"
   done

@@ -45,6 +45,11 @@ final class RaftSettings {
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * min, TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.max(3000, 3 * min), TimeUnit.MILLISECONDS));
 
+    // Ratis logs every commit-index change as an extra entry, each replicated and fsynced;
+    // Raft does not need the commit index to be durable. Off: a single-client put went from
+    // 3.2 to 2.1 ms (p50, three peers in one JVM, this 2-core machine).
+    RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
+
     // Entries carry batches of requests up to the request size limit.
     RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(MAX_ENTRY.getSize() + 1024));
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, MAX_ENTRY);
