@@ -124,6 +124,7 @@ public final class StoreState implements AutoCloseable {
           resp.setTxn(txns.apply(request.getTxn()));
         }
         case LEASE_TIME_TO_LIVE -> resp.setLeaseTimeToLive(timeToLive(request.getLeaseTimeToLive(), nowMillis));
+        case READ_BARRIER -> { } // nothing to read: the caller only waits for this replica to catch up
         case LEASE_LEASES -> {
           LeaseLeasesResponse.Builder leases = LeaseLeasesResponse.newBuilder()
               .setHeader(MvccStore.header(mvcc.revision()));

@@ -2,6 +2,7 @@ package io.skiff.store.raft;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.ratis.client.RaftClient;
@@ -31,11 +32,14 @@ final class RaftGateway implements AutoCloseable {
   private final RaftClients clients;
   private final ClientId localClientId = ClientId.randomId();
   private final AtomicLong callIds = new AtomicLong();
+  /** Runs fallbacks: calling back into Ratis from the Ratis thread that completed a reply can block it. */
+  private final Executor executor;
 
-  RaftGateway(RaftServer server, RaftGroupId groupId, RaftClients clients) {
+  RaftGateway(RaftServer server, RaftGroupId groupId, RaftClients clients, Executor executor) {
     this.server = server;
     this.groupId = groupId;
     this.clients = clients;
+    this.executor = executor;
   }
 
   CompletableFuture<RaftClientReply> write(Message message) {
@@ -43,15 +47,15 @@ final class RaftGateway implements AutoCloseable {
       return viaClient(c -> c.async().send(message));
     }
     return local(message, RaftClientRequest.writeRequestType())
-        .thenCompose(reply -> turnedAway(reply) ? viaClient(c -> c.async().send(message))
-            : CompletableFuture.completedFuture(reply));
+        .thenComposeAsync(reply -> turnedAway(reply) ? viaClient(c -> c.async().send(message))
+            : CompletableFuture.completedFuture(reply), executor);
   }
 
   /** A linearizable read (ReadIndex), answered by this peer's state machine. */
   CompletableFuture<RaftClientReply> read(Message message) {
     return local(message, RaftClientRequest.readRequestType())
-        .thenCompose(reply -> reply.isSuccess() ? CompletableFuture.completedFuture(reply)
-            : viaClient(c -> c.async().sendReadOnlyUnordered(message)));
+        .thenComposeAsync(reply -> reply.isSuccess() ? CompletableFuture.completedFuture(reply)
+            : viaClient(c -> c.async().sendReadOnlyUnordered(message)), executor);
   }
 
   private boolean isLeader() {

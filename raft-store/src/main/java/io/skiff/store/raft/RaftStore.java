@@ -47,7 +47,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 final class RaftStore implements Store {
   private final StoreState state;
   private final Proposer proposer;
-  private final RaftGateway raft;
+  private final ReadBarriers reads;
   private final RequestValidator validator;
   private final long minLeaseTtlSeconds;
   private final LongFunction<ResponseHeader.Builder> header;
@@ -59,7 +59,7 @@ final class RaftStore implements Store {
       java.util.concurrent.Executor completions) {
     this.state = state;
     this.proposer = proposer;
-    this.raft = raft;
+    this.reads = new ReadBarriers(raft, completions);
     this.validator = validator;
     this.minLeaseTtlSeconds = minLeaseTtlSeconds;
     this.header = header;
@@ -165,27 +165,13 @@ final class RaftStore implements Store {
     }
   }
 
-  /** A read after ReadIndex: it sees every write committed before it began. */
+  /**
+   * A read after a shared ReadIndex round: it sees every write committed before
+   * it began, and is answered from this peer's state.
+   */
   private CompletableFuture<StoreResponse> linearizable(StoreRequest request) {
-    CompletableFuture<RaftClientReply> reply;
-    try {
-      reply = raft.read(StoreStateMachine.message(request));
-    } catch (RuntimeException e) {
-      reply = CompletableFuture.failedFuture(e);
-    }
-    return reply.handleAsync((r, error) -> {
-      if (error == null && !r.isSuccess()) {
-        error = r.getException();
-      }
-      if (error != null) {
-        throw Proposer.unavailable(error);
-      }
-      try {
-        return unwrap(StoreResponse.parseFrom(r.getMessage().getContent().asReadOnlyByteBuffer()));
-      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-        throw new StoreException(ErrorCode.INTERNAL, "etcdserver: undecodable reply: " + e.getMessage());
-      }
-    }, completions);
+    return reads.await().thenApplyAsync(
+        ready -> unwrap(state.query(request, System.currentTimeMillis())), completions);
   }
 
   private static StoreResponse unwrap(StoreResponse s) {
