@@ -1,7 +1,6 @@
 package io.skiff.store.etcd;
 
 import io.skiff.proto.etcd.ResponseHeader;
-import io.skiff.store.PeerStatus;
 import io.skiff.store.raft.StorePeer;
 
 /** etcd's response header for this peer. */
@@ -10,14 +9,11 @@ final class Headers {
   }
 
   static ResponseHeader of(StorePeer peer, long revision) {
-    PeerStatus s = peer.status();
-    return ResponseHeader.newBuilder().setClusterId(s.clusterId()).setMemberId(s.memberId())
-        .setRaftTerm(s.term()).setRevision(revision).build();
+    return peer.header(revision).build();
   }
 
+  /** At the peer's current revision. */
   static ResponseHeader of(StorePeer peer) {
-    PeerStatus s = peer.status();
-    return ResponseHeader.newBuilder().setClusterId(s.clusterId()).setMemberId(s.memberId())
-        .setRaftTerm(s.term()).setRevision(s.revision()).build();
+    return of(peer, peer.status().revision());
   }
 }

@@ -71,6 +71,9 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
   private void create(WatchCreateRequest request) {
     long id;
+    // read before taking this stream's lock: the apply thread holds the store's lock while it
+    // waits for ours (Sink.send), so asking the store for its revision under ours could deadlock
+    ResponseHeader now = header.apply(currentRevision.getAsLong());
     synchronized (this) {
       if (closed) {
         return;
@@ -82,14 +85,13 @@ final class WatchStream implements StreamObserver<WatchRequest> {
         }
         id = nextWatchId++;
       } else if (watches.containsKey(id)) {
-        enqueueLocked(WatchResponse.newBuilder().setHeader(header.apply(currentRevision.getAsLong()))
+        enqueueLocked(WatchResponse.newBuilder().setHeader(now)
             .setWatchId(id).setCreated(true).setCanceled(true)
             .setCancelReason("etcdserver: duplicate watch ID").build());
         return;
       }
       // the created response goes first; events can only follow it
-      enqueueLocked(WatchResponse.newBuilder().setHeader(header.apply(currentRevision.getAsLong()))
-          .setWatchId(id).setCreated(true).build());
+      enqueueLocked(WatchResponse.newBuilder().setHeader(now).setWatchId(id).setCreated(true).build());
       watches.put(id, () -> { });
     }
     Store.Watch watch = store.watch(request, new Sink(id));
@@ -143,9 +145,10 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
     @Override
     public void compacted(long compactRevision) {
+      ResponseHeader now = header.apply(currentRevision.getAsLong());
       synchronized (WatchStream.this) {
         watches.remove(id);
-        enqueueLocked(WatchResponse.newBuilder().setHeader(header.apply(currentRevision.getAsLong()))
+        enqueueLocked(WatchResponse.newBuilder().setHeader(now)
             .setWatchId(id).setCompactRevision(compactRevision).setCanceled(true)
             .setCancelReason("etcdserver: mvcc: required revision has been compacted").build());
       }

@@ -166,7 +166,8 @@ public final class StorePeer implements AutoCloseable {
     }
   }
 
-  private io.skiff.proto.etcd.ResponseHeader.Builder header(long revision) {
+  /** etcd's response header from this peer at {@code revision}. */
+  public io.skiff.proto.etcd.ResponseHeader.Builder header(long revision) {
     long term;
     try {
       term = info().getCurrentTerm();
