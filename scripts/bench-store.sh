@@ -13,7 +13,7 @@
 #   --only etcd|skiff   benchmark one system only (default: both)
 #   --total N           requests per row for (b) and (c) (default 20000)
 #   --total-serial N    requests for row (a) (default 10000)
-#   --warm N            unmeasured puts and then ranges (100 clients) before a system's rows (default 30000)
+#   --warm N            unmeasured puts and then ranges (100 clients) before a system's rows (default 100000)
 #   --out FILE          also append the RESULT lines and the table to FILE
 #   --keep              keep the temporary directory (data, logs, raw output)
 #
@@ -41,7 +41,7 @@ STORE_CLUSTER=$ROOT/scripts/store-cluster.sh
 ONLY=both
 TOTAL=20000
 TOTAL_SERIAL=10000
-WARM=30000
+WARM=100000
 # The client is a short-lived JVM started per row: with C2 it spends whole cores compiling while
 # it measures, taking CPU from the servers (2 cores here). C1 only keeps that small. Same for both systems.
 CLIENT_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
