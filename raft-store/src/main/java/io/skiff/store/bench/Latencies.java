@@ -10,70 +10,70 @@ import java.util.List;
  */
 final class Latencies {
 
-    private long[] values = new long[1024];
-    private int size;
+  private long[] values = new long[1024];
+  private int size;
 
-    void add(long nanos) {
-        if (size == values.length) {
-            values = Arrays.copyOf(values, values.length * 2);
-        }
-        values[size++] = nanos;
+  void add(long nanos) {
+    if (size == values.length) {
+      values = Arrays.copyOf(values, values.length * 2);
+    }
+    values[size++] = nanos;
+  }
+
+  void clear() {
+    size = 0;
+  }
+
+  /** The summary of all samples of the given logs. */
+  static Summary summarize(List<Latencies> logs) {
+    int n = 0;
+    for (Latencies l : logs) {
+      n += l.size;
+    }
+    long[] all = new long[n];
+    int at = 0;
+    for (Latencies l : logs) {
+      System.arraycopy(l.values, 0, all, at, l.size);
+      at += l.size;
+    }
+    Arrays.sort(all);
+    return new Summary(all);
+  }
+
+  static final class Summary {
+    private final long[] sorted;
+
+    Summary(long[] sorted) {
+      this.sorted = sorted;
     }
 
-    void clear() {
-        size = 0;
+    int count() {
+      return sorted.length;
     }
 
-    /** The summary of all samples of the given logs. */
-    static Summary summarize(List<Latencies> logs) {
-        int n = 0;
-        for (Latencies l : logs) {
-            n += l.size;
-        }
-        long[] all = new long[n];
-        int at = 0;
-        for (Latencies l : logs) {
-            System.arraycopy(l.values, 0, all, at, l.size);
-            at += l.size;
-        }
-        Arrays.sort(all);
-        return new Summary(all);
+    /** Nearest-rank percentile in milliseconds, p in (0, 100]; 0 without samples. */
+    double percentileMs(double p) {
+      if (sorted.length == 0) {
+        return 0;
+      }
+      int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+      int index = Math.min(sorted.length - 1, Math.max(0, rank - 1));
+      return sorted[index] / 1e6;
     }
 
-    static final class Summary {
-        private final long[] sorted;
-
-        Summary(long[] sorted) {
-            this.sorted = sorted;
-        }
-
-        int count() {
-            return sorted.length;
-        }
-
-        /** Nearest-rank percentile in milliseconds, p in (0, 100]; 0 without samples. */
-        double percentileMs(double p) {
-            if (sorted.length == 0) {
-                return 0;
-            }
-            int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-            int index = Math.min(sorted.length - 1, Math.max(0, rank - 1));
-            return sorted[index] / 1e6;
-        }
-
-        double maxMs() {
-            return sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6;
-        }
-
-        double meanMs() {
-            if (sorted.length == 0) {
-                return 0;
-            }
-            double sum = 0;
-            for (long v : sorted) {
-                sum += v;
-            }
-            return sum / sorted.length / 1e6;
-        }
+    double maxMs() {
+      return sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6;
     }
+
+    double meanMs() {
+      if (sorted.length == 0) {
+        return 0;
+      }
+      double sum = 0;
+      for (long v : sorted) {
+        sum += v;
+      }
+      return sum / sorted.length / 1e6;
+    }
+  }
 }
