@@ -94,7 +94,11 @@ final class WatchStream implements StreamObserver<WatchRequest> {
       enqueueLocked(WatchResponse.newBuilder().setHeader(now).setWatchId(id).setCreated(true).build());
       watches.put(id, () -> { });
     }
-    Store.Watch watch = store.watch(request, new Sink(id));
+    // a watch from now starts right after the created answer's revision, as in etcd: registering
+    // it at whatever the store reached meanwhile would lose the writes in between
+    WatchCreateRequest from = request.getStartRevision() > 0 ? request
+        : request.toBuilder().setStartRevision(now.getRevision() + 1).build();
+    Store.Watch watch = store.watch(from, new Sink(id));
     synchronized (this) {
       if (watches.containsKey(id) && !closed) {
         watches.put(id, watch);
