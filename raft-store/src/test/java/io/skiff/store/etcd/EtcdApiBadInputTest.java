@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
@@ -17,8 +15,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.skiff.proto.etcd.CompactionRequest;
@@ -44,22 +40,15 @@ import io.skiff.proto.etcd.WatchRequest;
 import io.skiff.proto.etcd.WatchResponse;
 import io.skiff.proto.mvcc.Event;
 import io.skiff.proto.mvcc.KeyValue;
-import io.skiff.store.PeerSpec;
 import io.skiff.store.StoreConfig;
 import io.skiff.store.mvcc.KeyRange;
 import io.skiff.store.raft.StorePeer;
-import io.skiff.store.server.StoreServerModule;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -69,7 +58,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -108,9 +96,8 @@ class EtcdApiBadInputTest {
   private static final Set<Status.Code> UNPARSABLE = EnumSet.of(Status.Code.UNKNOWN, Status.Code.INTERNAL,
       Status.Code.INVALID_ARGUMENT);
 
-  private Path dataDir;
+  private SinglePeerEndpoint endpoint;
   private StorePeer peer;
-  private EtcdApiServer api;
   private ManagedChannel channel;
   private long initialRevision;
   /** Writes that succeeded, each advancing the revision by one. */
@@ -118,33 +105,16 @@ class EtcdApiBadInputTest {
 
   @BeforeAll
   void startPeerAndEndpoint() throws IOException {
-    dataDir = Files.createTempDirectory("skiff-badinput-");
-    StoreConfig config = StoreConfig.defaults("n1", PeerSpec.parseList("n1=127.0.0.1:" + freePort()), dataDir)
-        .toBuilder().electionTimeout(Duration.ofMillis(300)).build();
-    Injector injector = Guice.createInjector(new StoreServerModule(config));
-    peer = injector.getInstance(StorePeer.class);
-    peer.start();
-    await().atMost(Duration.ofSeconds(20)).until(peer::isLeaderReady);
-    api = injector.getInstance(EtcdApiServer.class);
-    // as StoreServerMain: Netty, handlers on the transport threads
-    api.start(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).directExecutor());
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", api.port()).usePlaintext().build();
+    endpoint = SinglePeerEndpoint.start("badinput");
+    peer = endpoint.peer;
+    channel = endpoint.channel;
     initialRevision = revision();
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (api != null) {
-      api.close();
-    }
-    if (peer != null) {
-      peer.close();
-    }
-    try (Stream<Path> files = Files.walk(dataDir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    if (endpoint != null) {
+      endpoint.close();
     }
   }
 
@@ -598,14 +568,6 @@ class EtcdApiBadInputTest {
     public void close() throws Exception {
       requests.onCompleted();
       assertEquals(Status.Code.OK, closed.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS).getCode());
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.skiff.proto.etcd.KVGrpc;
 import io.skiff.proto.etcd.PutRequest;
@@ -25,22 +21,14 @@ import io.skiff.proto.etcd.WatchRequest;
 import io.skiff.proto.etcd.WatchResponse;
 import io.skiff.proto.mvcc.Event;
 import io.skiff.proto.mvcc.KeyValue;
-import io.skiff.store.PeerSpec;
-import io.skiff.store.StoreConfig;
 import io.skiff.store.mvcc.KeyRange;
 import io.skiff.store.raft.StorePeer;
-import io.skiff.store.server.StoreServerModule;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -67,7 +55,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,9 +86,8 @@ class WatchStreamConcurrencyTest {
   private static final long WAIT_SECONDS = 15;
   private static final long JOIN_SECONDS = 30;
 
-  private Path dataDir;
+  private SinglePeerEndpoint endpoint;
   private StorePeer peer;
-  private EtcdApiServer api;
   private ManagedChannel channel;
 
   /** The store's revision before the run: every revision after it is one acknowledged put. */
@@ -117,49 +103,15 @@ class WatchStreamConcurrencyTest {
 
   @BeforeEach
   void startPeerAndEndpoint() throws IOException {
-    dataDir = Files.createTempDirectory("skiff-watchstress-");
-    StoreConfig config = StoreConfig.defaults("n1", PeerSpec.parseList("n1=127.0.0.1:" + freePort()), dataDir)
-        .toBuilder().electionTimeout(Duration.ofMillis(300)).build();
-    Injector injector = Guice.createInjector(new StoreServerModule(config));
-    peer = injector.getInstance(StorePeer.class);
-    peer.start();
-    await().atMost(Duration.ofSeconds(20)).until(peer::isLeaderReady);
-    api = injector.getInstance(EtcdApiServer.class);
-    // as StoreServerMain: Netty, handlers on the transport threads
-    api.start(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).directExecutor());
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", api.port()).usePlaintext().build();
+    endpoint = SinglePeerEndpoint.start("watchstress");
+    peer = endpoint.peer;
+    channel = endpoint.channel;
   }
 
   @AfterEach
   void stopPeer() throws Exception {
-    // bounded: a deadlocked apply thread never stops, and Ratis waits for it; the test's own
-    // failure already carries the thread dump, so the peer is left behind (its threads are daemons)
-    CompletableFuture<Void> stopped = new CompletableFuture<>();
-    Thread closer = new Thread(() -> {
-      try {
-        if (channel != null) {
-          channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        if (api != null) {
-          api.close();
-        }
-        if (peer != null) {
-          peer.close();
-        }
-        stopped.complete(null);
-      } catch (Throwable t) {
-        stopped.completeExceptionally(t);
-      }
-    }, "watchstress-teardown");
-    closer.setDaemon(true);
-    closer.start();
-    try {
-      stopped.get(JOIN_SECONDS, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("the store did not stop within " + JOIN_SECONDS + " s", e);
-    }
-    try (Stream<Path> files = Files.walk(dataDir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    if (endpoint != null) {
+      endpoint.close();
     }
   }
 
@@ -572,13 +524,5 @@ class WatchStreamConcurrencyTest {
       out.append('\n');
     }
     return out.toString();
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
