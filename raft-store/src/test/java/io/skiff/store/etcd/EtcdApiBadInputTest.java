@@ -56,7 +56,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -296,7 +295,7 @@ class EtcdApiBadInputTest {
     CompletableFuture<Status> ended = new CompletableFuture<>();
     StreamObserver<LeaseKeepAliveRequest> keepAlive = LeaseGrpc.newStub(channel)
         .withDeadlineAfter(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-        .leaseKeepAlive(observer(answers::add, ended));
+        .leaseKeepAlive(SinglePeerEndpoint.observer(answers::add, ended));
     keepAlive.onNext(LeaseKeepAliveRequest.newBuilder().setID(unknown).build());
     LeaseKeepAliveResponse answer = answers.poll(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     assertNotNull(answer, "no keep-alive answer");
@@ -497,25 +496,6 @@ class EtcdApiBadInputTest {
         .setRequestMarshaller(asIs).setResponseMarshaller(asIs).build();
   }
 
-  private static <T> StreamObserver<T> observer(Consumer<T> onNext, CompletableFuture<Status> ended) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(T value) {
-        onNext.accept(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        ended.complete(Status.fromThrowable(t));
-      }
-
-      @Override
-      public void onCompleted() {
-        ended.complete(Status.OK);
-      }
-    };
-  }
-
   /** A bidi stream of raw bytes. */
   private final class RawStream {
     final BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
@@ -523,7 +503,7 @@ class EtcdApiBadInputTest {
     final StreamObserver<byte[]> requests;
 
     RawStream(MethodDescriptor<byte[], byte[]> method) {
-      requests = ClientCalls.asyncBidiStreamingCall(channel.newCall(method, options()), observer(received::add, closed));
+      requests = ClientCalls.asyncBidiStreamingCall(channel.newCall(method, options()), SinglePeerEndpoint.observer(received::add, closed));
     }
 
     void send(byte[] message) {
@@ -543,7 +523,7 @@ class EtcdApiBadInputTest {
     final CompletableFuture<Status> closed = new CompletableFuture<>();
     final StreamObserver<WatchRequest> requests = WatchGrpc.newStub(channel)
         .withDeadlineAfter(CALL_TIMEOUT_SECONDS * 3, TimeUnit.SECONDS)
-        .watch(observer(received::add, closed));
+        .watch(SinglePeerEndpoint.observer(received::add, closed));
 
     void send(WatchRequest request) {
       requests.onNext(request);

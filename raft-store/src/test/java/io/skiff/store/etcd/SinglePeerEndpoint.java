@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.skiff.store.PeerSpec;
@@ -22,6 +24,7 @@ import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -86,6 +89,26 @@ final class SinglePeerEndpoint implements AutoCloseable {
     try (Stream<Path> files = Files.walk(dataDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
+  }
+
+  /** A stream observer that hands values to {@code onNext} and completes {@code ended} with the final status. */
+  static <T> StreamObserver<T> observer(Consumer<T> onNext, CompletableFuture<Status> ended) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(T value) {
+        onNext.accept(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        ended.complete(Status.fromThrowable(t));
+      }
+
+      @Override
+      public void onCompleted() {
+        ended.complete(Status.OK);
+      }
+    };
   }
 
   private static int freePort() {

@@ -431,22 +431,7 @@ class WatchStreamConcurrencyTest {
     final CompletableFuture<Status> closed = new CompletableFuture<>();
     final StreamObserver<WatchRequest> requests = WatchGrpc.newStub(channel)
         .withDeadlineAfter(JOIN_SECONDS * 3, TimeUnit.SECONDS)
-        .watch(new StreamObserver<>() {
-          @Override
-          public void onNext(WatchResponse value) {
-            received.add(value);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            closed.complete(Status.fromThrowable(t));
-          }
-
-          @Override
-          public void onCompleted() {
-            closed.complete(Status.OK);
-          }
-        });
+        .watch(SinglePeerEndpoint.observer(received::add, closed));
 
     void send(WatchRequest request) {
       requests.onNext(request);
