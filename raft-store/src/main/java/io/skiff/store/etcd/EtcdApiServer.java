@@ -42,6 +42,7 @@ public final class EtcdApiServer implements AutoCloseable {
 
   /** Starts serving on {@code builder}: a Netty builder on the client address, or an in-process one in tests. */
   public void start(ServerBuilder<?> builder) throws IOException {
+    GrpcLogging.shortenCallFailures();
     HealthStatusManager health = new HealthStatusManager();
     server = builder
         .addService(kv)
