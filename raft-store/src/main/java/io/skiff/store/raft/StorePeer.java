@@ -122,10 +122,6 @@ public final class StorePeer implements AutoCloseable {
     return memberId;
   }
 
-  public long clusterId() {
-    return clusterId;
-  }
-
   public long memberId(String peerId) {
     return MemberIds.memberId(config.clusterName(), peerId);
   }
