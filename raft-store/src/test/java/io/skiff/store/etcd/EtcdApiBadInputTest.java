@@ -34,7 +34,6 @@ import io.skiff.proto.etcd.RequestOp;
 import io.skiff.proto.etcd.TxnRequest;
 import io.skiff.proto.etcd.WatchCancelRequest;
 import io.skiff.proto.etcd.WatchCreateRequest;
-import io.skiff.proto.etcd.WatchGrpc;
 import io.skiff.proto.etcd.WatchProgressRequest;
 import io.skiff.proto.etcd.WatchRequest;
 import io.skiff.proto.etcd.WatchResponse;
@@ -151,7 +150,7 @@ class EtcdApiBadInputTest {
     await().atMost(Duration.ofSeconds(CALL_TIMEOUT_SECONDS)).until(() -> peer.watchers() == watchersBefore);
     assertServes("after-garbage-watch");
     // a new stream on the same connection watches as usual
-    try (WatchClient watch = new WatchClient()) {
+    try (WatchClient watch = new WatchClient(channel, Duration.ofSeconds(CALL_TIMEOUT_SECONDS))) {
       long id = watch.create(WatchCreateRequest.newBuilder().setKey(bytes("garbage-watch")));
       put("garbage-watch", "v");
       WatchResponse events = watch.next();
@@ -314,7 +313,7 @@ class EtcdApiBadInputTest {
     long second = put("watch-compacted", "v2");
     kv().compact(CompactionRequest.newBuilder().setRevision(second).build());
 
-    try (WatchClient watch = new WatchClient()) {
+    try (WatchClient watch = new WatchClient(channel, Duration.ofSeconds(CALL_TIMEOUT_SECONDS))) {
       long compactedId = watch.create(WatchCreateRequest.newBuilder().setKey(bytes("watch-compacted")).setStartRevision(first));
       WatchResponse compacted = watch.next();
       assertEquals(compactedId, compacted.getWatchId());
@@ -354,7 +353,7 @@ class EtcdApiBadInputTest {
   @Test
   @Order(100)
   void afterAllOfItThePeerServesAndOnlySuccessfulWritesAdvancedTheRevision() throws Exception {
-    try (WatchClient watch = new WatchClient()) {
+    try (WatchClient watch = new WatchClient(channel, Duration.ofSeconds(CALL_TIMEOUT_SECONDS))) {
       long id = watch.create(WatchCreateRequest.newBuilder().setKey(bytes("final")).setPrevKv(true));
       long first = put("final", "one");
       long second = put("final", "two");
@@ -514,40 +513,6 @@ class EtcdApiBadInputTest {
       byte[] message = received.poll(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       assertNotNull(message, "no message on the stream");
       return message;
-    }
-  }
-
-  /** A Watch stream through the generated stub. */
-  private final class WatchClient implements AutoCloseable {
-    final BlockingQueue<WatchResponse> received = new LinkedBlockingQueue<>();
-    final CompletableFuture<Status> closed = new CompletableFuture<>();
-    final StreamObserver<WatchRequest> requests = WatchGrpc.newStub(channel)
-        .withDeadlineAfter(CALL_TIMEOUT_SECONDS * 3, TimeUnit.SECONDS)
-        .watch(SinglePeerEndpoint.observer(received::add, closed));
-
-    void send(WatchRequest request) {
-      requests.onNext(request);
-    }
-
-    /** Creates a watch and waits for its created answer; returns its id. */
-    long create(WatchCreateRequest.Builder request) throws InterruptedException {
-      send(WatchRequest.newBuilder().setCreateRequest(request).build());
-      WatchResponse created = next();
-      assertTrue(created.getCreated(), () -> "not a created answer: " + created);
-      assertFalse(created.getCanceled(), () -> "canceled at creation: " + created);
-      return created.getWatchId();
-    }
-
-    WatchResponse next() throws InterruptedException {
-      WatchResponse response = received.poll(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      assertNotNull(response, "no watch response" + (closed.isDone() ? "; stream ended " + closed.join() : ""));
-      return response;
-    }
-
-    @Override
-    public void close() throws Exception {
-      requests.onCompleted();
-      assertEquals(Status.Code.OK, closed.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS).getCode());
     }
   }
 }

@@ -40,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -48,7 +47,6 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -194,7 +192,7 @@ class WatchStreamConcurrencyTest {
     }
 
     // the store still takes a write and a new watch, and no watcher was left behind
-    try (WatchClient watch = new WatchClient()) {
+    try (WatchClient watch = new WatchClient(channel, Duration.ofSeconds(WAIT_SECONDS))) {
       long id = watch.create(WatchCreateRequest.newBuilder().setKey(bytes("after")).setPrevKv(true));
       long first = put("after", "one");
       long second = put("after", "two");
@@ -230,7 +228,7 @@ class WatchStreamConcurrencyTest {
   /** One Watch stream on which watches come and go; checks every answer it gets. */
   private final class Churner {
     private final Random random;
-    private final WatchClient stream = new WatchClient();
+    private final WatchClient stream = new WatchClient(channel, Duration.ofSeconds(WAIT_SECONDS));
     /** Watches whose created answer came, by id: the next revision each must deliver. */
     private final Map<Long, Active> active = new HashMap<>();
     /** Creates sent, answered in order: their start revision (0: from now). */
@@ -374,22 +372,7 @@ class WatchStreamConcurrencyTest {
     private final CompletableFuture<Status> ended = new CompletableFuture<>();
     private boolean created;
     private final StreamObserver<WatchRequest> requests = WatchGrpc.newStub(channel)
-        .watch(new StreamObserver<>() {
-          @Override
-          public void onNext(WatchResponse r) {
-            record(r);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            ended.complete(Status.fromThrowable(t));
-          }
-
-          @Override
-          public void onCompleted() {
-            ended.complete(Status.OK);
-          }
-        });
+        .watch(SinglePeerEndpoint.observer(this::record, ended));
 
     LongLivedWatcher() {
       requests.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()
@@ -422,39 +405,6 @@ class WatchStreamConcurrencyTest {
     public void close() throws Exception {
       requests.onCompleted();
       assertEquals(Status.Code.OK, ended.get(WAIT_SECONDS, TimeUnit.SECONDS).getCode());
-    }
-  }
-
-  /** A Watch stream through the generated stub. */
-  private final class WatchClient implements AutoCloseable {
-    final BlockingQueue<WatchResponse> received = new LinkedBlockingQueue<>();
-    final CompletableFuture<Status> closed = new CompletableFuture<>();
-    final StreamObserver<WatchRequest> requests = WatchGrpc.newStub(channel)
-        .withDeadlineAfter(JOIN_SECONDS * 3, TimeUnit.SECONDS)
-        .watch(SinglePeerEndpoint.observer(received::add, closed));
-
-    void send(WatchRequest request) {
-      requests.onNext(request);
-    }
-
-    long create(WatchCreateRequest.Builder request) throws InterruptedException {
-      send(WatchRequest.newBuilder().setCreateRequest(request).build());
-      WatchResponse created = next();
-      assertTrue(created.getCreated() && !created.getCanceled(), () -> "not a created answer: " + created);
-      return created.getWatchId();
-    }
-
-    WatchResponse next() throws InterruptedException {
-      WatchResponse response = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-      assertNotNull(response, () -> "no watch answer within " + WAIT_SECONDS + " s"
-          + (closed.isDone() ? "; stream ended " + closed.join() : ""));
-      return response;
-    }
-
-    @Override
-    public void close() throws Exception {
-      requests.onCompleted();
-      assertEquals(Status.Code.OK, closed.get(WAIT_SECONDS, TimeUnit.SECONDS).getCode());
     }
   }
 
