@@ -4,13 +4,11 @@ import io.skiff.store.PeerSpec;
 import io.skiff.store.StoreConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** The store server's command line. Unknown or malformed flags are errors that name the flag. */
-record ServerFlags(StoreConfig config, String listenClient, boolean help) {
+public record ServerFlags(StoreConfig config, String listenClient, boolean help) {
   static final String USAGE = """
       usage: skiff-store --id ID --peers ID=RAFT_HOST:PORT[/CLIENT_HOST:PORT],... --data-dir DIR [options]
         --id ID                       this peer's id, one of --peers
@@ -27,78 +25,40 @@ record ServerFlags(StoreConfig config, String listenClient, boolean help) {
         --watch-progress-interval-ms MS  progress notification interval (default 600000)
       """;
 
-  private static final Set<String> VALUED = Set.of("--id", "--peers", "--data-dir", "--cluster-name",
+  /** The store's flags, shared with the master. */
+  public static final Set<String> STORE_FLAGS = Set.of("--id", "--peers", "--data-dir", "--cluster-name",
       "--listen-client", "--snapshot-threshold", "--election-timeout-ms", "--quota-bytes",
       "--max-request-bytes", "--max-txn-ops", "--log-segment-bytes", "--watch-progress-interval-ms");
 
   static ServerFlags parse(String[] args) {
-    Map<String, String> values = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("-h") || arg.equals("--help")) {
-        return new ServerFlags(null, "", true);
-      }
-      String name = arg;
-      String value = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        name = arg.substring(0, eq);
-        value = arg.substring(eq + 1);
-      }
-      if (!VALUED.contains(name)) {
-        throw new IllegalArgumentException("unknown flag " + name);
-      }
-      if (value == null) {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("flag " + name + " needs a value");
-        }
-        value = args[++i];
-      }
-      values.put(name, value);
+    Flags flags = Flags.parse(args, STORE_FLAGS);
+    if (flags.help()) {
+      return new ServerFlags(null, "", true);
     }
-    String id = require(values, "--id");
-    List<PeerSpec> peers = PeerSpec.parseList(require(values, "--peers"));
-    Path dataDir = Path.of(require(values, "--data-dir"));
-    StoreConfig defaults = StoreConfig.defaults(id, peers, dataDir);
-    StoreConfig config = defaults.toBuilder()
-        .clusterName(values.getOrDefault("--cluster-name", defaults.clusterName()))
-        .maxRequestBytes((int) number(values, "--max-request-bytes", defaults.maxRequestBytes()))
-        .maxTxnOps((int) number(values, "--max-txn-ops", defaults.maxTxnOps()))
-        .quotaBytes(number(values, "--quota-bytes", defaults.quotaBytes()))
-        .snapshotThreshold(number(values, "--snapshot-threshold", defaults.snapshotThreshold()))
-        .logSegmentBytes(number(values, "--log-segment-bytes", defaults.logSegmentBytes()))
-        .electionTimeout(Duration.ofMillis(number(values, "--election-timeout-ms", defaults.electionTimeout().toMillis())))
-        .watchProgressInterval(Duration.ofMillis(
-            number(values, "--watch-progress-interval-ms", defaults.watchProgressInterval().toMillis())))
-        .build();
-    String listen = values.getOrDefault("--listen-client", "");
+    StoreConfig config = storeConfig(flags);
+    String listen = flags.string("--listen-client", "");
     if (listen.isEmpty() && config.self().clientAddress().isEmpty()) {
-      throw new IllegalArgumentException("peer " + id + " has no client address: give one in --peers or --listen-client");
+      throw new IllegalArgumentException("peer " + config.id() + " has no client address: give one in --peers or --listen-client");
     }
     return new ServerFlags(config, listen, false);
   }
 
-  private static String require(Map<String, String> values, String flag) {
-    String v = values.get(flag);
-    if (v == null || v.isBlank()) {
-      throw new IllegalArgumentException("missing required flag " + flag);
-    }
-    return v;
-  }
-
-  private static long number(Map<String, String> values, String flag, long fallback) {
-    String v = values.get(flag);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      long n = Long.parseLong(v);
-      if (n <= 0) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("flag " + flag + " needs a positive number, got '" + v + "'");
-    }
+  /** The store settings of a command line; the master reads them with the same flags. */
+  public static StoreConfig storeConfig(Flags flags) {
+    String id = flags.require("--id");
+    List<PeerSpec> peers = PeerSpec.parseList(flags.require("--peers"));
+    Path dataDir = Path.of(flags.require("--data-dir"));
+    StoreConfig defaults = StoreConfig.defaults(id, peers, dataDir);
+    return defaults.toBuilder()
+        .clusterName(flags.string("--cluster-name", defaults.clusterName()))
+        .maxRequestBytes((int) flags.positive("--max-request-bytes", defaults.maxRequestBytes()))
+        .maxTxnOps((int) flags.positive("--max-txn-ops", defaults.maxTxnOps()))
+        .quotaBytes(flags.positive("--quota-bytes", defaults.quotaBytes()))
+        .snapshotThreshold(flags.positive("--snapshot-threshold", defaults.snapshotThreshold()))
+        .logSegmentBytes(flags.positive("--log-segment-bytes", defaults.logSegmentBytes()))
+        .electionTimeout(Duration.ofMillis(flags.positive("--election-timeout-ms", defaults.electionTimeout().toMillis())))
+        .watchProgressInterval(Duration.ofMillis(
+            flags.positive("--watch-progress-interval-ms", defaults.watchProgressInterval().toMillis())))
+        .build();
   }
 }

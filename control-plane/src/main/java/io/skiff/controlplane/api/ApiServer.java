@@ -1,0 +1,77 @@
+package io.skiff.controlplane.api;
+
+import com.google.protobuf.Message;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.skiff.controlplane.kinds.Kinds;
+import io.skiff.controlplane.master.ApiResources;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Skiff API on one port: a service per kind, server reflection (v1 and
+ * v1alpha) and grpc.health.v1, so grpcurl and buf curl work out of the box.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+  /** Handlers block on the store; this many may wait at once. */
+  private static final int HANDLER_THREADS = 64;
+  /** Above the object limit, so an oversized object gets the registry's message naming it. */
+  private static final int MAX_MESSAGE_BYTES = 4 << 20;
+
+  private final ApiResources resources;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final ExecutorService handlers = Executors.newFixedThreadPool(HANDLER_THREADS, r -> {
+    Thread t = new Thread(r, "api-handler");
+    t.setDaemon(true);
+    return t;
+  });
+  private Server server;
+
+  public ApiServer(ApiResources resources) {
+    this.resources = resources;
+  }
+
+  public void start(InetSocketAddress address) throws IOException {
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
+        .executor(handlers)
+        .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .addService(ProtoReflectionService.newInstance())
+        .addService(health.getHealthService());
+    for (Kinds.Served<?> served : Kinds.ALL) {
+      builder.addService(bind(served));
+    }
+    server = builder.build().start();
+    log.info("API serving on {}", address);
+  }
+
+  private <T extends Message> io.grpc.ServerServiceDefinition bind(Kinds.Served<T> served) {
+    return new KindService<>(resources.registry(served.kind()), resources.cache(served.kind())).bind(served.service());
+  }
+
+  /** The port actually bound (for port 0 in tests). */
+  public int port() {
+    return server.getPort();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    health.enterTerminalState();
+    if (server != null) {
+      server.shutdown();
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    }
+    handlers.shutdownNow();
+  }
+}

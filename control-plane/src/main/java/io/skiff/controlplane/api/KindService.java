@@ -1,0 +1,105 @@
+package io.skiff.controlplane.api;
+
+import com.google.protobuf.Message;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import io.skiff.api.v1.DeleteRequest;
+import io.skiff.api.v1.GetRequest;
+import io.skiff.api.v1.ListRequest;
+import io.skiff.api.v1.WatchRequest;
+import io.skiff.controlplane.registry.ApiException;
+import io.skiff.controlplane.registry.ObjectFilter;
+import io.skiff.controlplane.registry.Registry;
+import io.skiff.controlplane.watch.CacheWatcher;
+import io.skiff.controlplane.watch.WatchCache;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one kind's generated gRPC service (e.g. {@code skiff.api.v1.Pods})
+ * from the generic registry and watch cache. Methods are bound by name, and
+ * the List and WatchEvent messages are built through their descriptors, so
+ * every kind shares this one class.
+ */
+public final class KindService<T extends Message> {
+  private static final Logger log = LoggerFactory.getLogger(KindService.class);
+
+  private final Registry<T> registry;
+  private final WatchCache<T> cache;
+
+  public KindService(Registry<T> registry, WatchCache<T> cache) {
+    this.registry = registry;
+    this.cache = cache;
+  }
+
+  public ServerServiceDefinition bind(ServiceDescriptor service) {
+    ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(service);
+    for (MethodDescriptor<?, ?> method : service.getMethods()) {
+      definition.addMethod(handler(method));
+    }
+    return definition.build();
+  }
+
+  @SuppressWarnings("unchecked")
+  private <Q, R> io.grpc.ServerMethodDefinition<Q, R> handler(MethodDescriptor<Q, R> method) {
+    Message responseType = prototype(method);
+    ServerCallHandler<Q, R> handler = switch (method.getBareMethodName()) {
+      case "Create" -> unary(method, request -> registry.create((T) request));
+      case "Get" -> unary(method, request -> {
+        GetRequest get = (GetRequest) request;
+        return registry.get(get.getNamespace(), get.getName());
+      });
+      case "List" -> unary(method, request -> {
+        Registry.ListPage<T> page = registry.list((ListRequest) request);
+        return ListMessages.list(responseType, registry.kind(), page);
+      });
+      case "Update" -> unary(method, request -> registry.update((T) request));
+      case "UpdateStatus" -> unary(method, request -> registry.updateStatus((T) request));
+      case "Delete" -> unary(method, request -> registry.delete((DeleteRequest) request));
+      case "Watch" -> ServerCalls.asyncServerStreamingCall((request, observer) ->
+          watch((WatchRequest) request, (StreamObserver<Message>) observer, responseType));
+      default -> throw new IllegalArgumentException("no handler for " + method.getFullMethodName());
+    };
+    return io.grpc.ServerMethodDefinition.create(method, handler);
+  }
+
+  private static Message prototype(MethodDescriptor<?, ?> method) {
+    return (Message) ((MethodDescriptor.PrototypeMarshaller<?>) method.getResponseMarshaller()).getMessagePrototype();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <Q, R> ServerCallHandler<Q, R> unary(MethodDescriptor<Q, R> method, Function<Object, Message> call) {
+    return ServerCalls.asyncUnaryCall((request, observer) -> {
+      try {
+        observer.onNext((R) call.apply(request));
+        observer.onCompleted();
+      } catch (ApiException e) {
+        observer.onError(e.toStatus());
+      } catch (RuntimeException e) {
+        log.warn("{} failed", method.getFullMethodName(), e);
+        observer.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
+      }
+    });
+  }
+
+  private void watch(WatchRequest request, StreamObserver<Message> observer, Message eventType) {
+    ServerCallStreamObserver<Message> stream = (ServerCallStreamObserver<Message>) observer;
+    try {
+      ObjectFilter<T> filter = ObjectFilter.of(registry.kind(), request.getNamespace(), request.getLabelSelector(),
+          request.getFieldSelector());
+      CacheWatcher<T> watcher = cache.watch(filter, request.getResourceVersion(), request.getAllowBookmarks(),
+          request.getSendInitialEvents(), new StreamOutput<>(stream, eventType));
+      stream.setOnReadyHandler(watcher::wake);
+      stream.setOnCancelHandler(watcher::cancel);
+    } catch (ApiException e) {
+      stream.onError(e.toStatus());
+    }
+  }
+}

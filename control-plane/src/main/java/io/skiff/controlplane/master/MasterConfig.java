@@ -1,0 +1,31 @@
+package io.skiff.controlplane.master;
+
+import io.skiff.controlplane.watch.WatchCacheSettings;
+import io.skiff.store.StoreConfig;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * Everything a master needs: its store peer, where the Skiff API listens, and
+ * the control plane's own settings.
+ *
+ * @param maxObjectBytes the largest encoded object (Kubernetes keeps objects under etcd's 1.5 MiB)
+ * @param compactionInterval how often history older than one interval is compacted away
+ * @param namespaceCleanupInterval how often terminating namespaces are emptied
+ */
+public record MasterConfig(
+    StoreConfig store,
+    InetSocketAddress apiAddress,
+    int maxObjectBytes,
+    WatchCacheSettings watchCache,
+    Duration compactionInterval,
+    Duration namespaceCleanupInterval) {
+
+  public static final int DEFAULT_API_PORT = 6443;
+  public static final int DEFAULT_MAX_OBJECT_BYTES = 1024 * 1024;
+
+  public static MasterConfig defaults(StoreConfig store, InetSocketAddress apiAddress) {
+    return new MasterConfig(store, apiAddress, DEFAULT_MAX_OBJECT_BYTES, WatchCacheSettings.defaults(),
+        Duration.ofMinutes(5), Duration.ofSeconds(1));
+  }
+}

@@ -1,0 +1,59 @@
+package io.skiff.controlplane.master;
+
+import io.skiff.store.PeerSpec;
+import io.skiff.store.StoreConfig;
+import io.skiff.store.server.Flags;
+import io.skiff.store.server.ServerFlags;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+/** The master's command line (or the same settings in a --config file). */
+final class MasterFlags {
+  static final String USAGE = """
+      usage: skiff-master --id ID --peers ID=RAFT_HOST:PORT/CLIENT_HOST:PORT,... --data-dir DIR [options]
+        --config FILE                 settings as `name = value` lines (names without dashes); flags win
+        --id ID                       this master's id, one of --peers
+        --peers LIST                  every master's store peer: id=raftHost:raftPort/clientHost:clientPort
+        --data-dir DIR                where the store keeps its Raft log and snapshots
+        --api-address HOST:PORT       where the Skiff API listens (default 0.0.0.0:6443)
+        --cluster-name NAME           cluster name (default skiff)
+        --max-object-bytes N          largest object (default 1 MiB)
+        --watch-cache-events N        recent events kept per kind for resuming watches (default 20000)
+        --bookmark-interval-ms MS     how often idle watches get a BOOKMARK (default 5000)
+        --compaction-interval-s S     store history kept and compacted per interval (default 300)
+        --snapshot-threshold N        store log entries between snapshots (default 10000)
+        --election-timeout-ms MS      minimum Raft election timeout (default 1000)
+        --quota-bytes N               store quota (default 2 GiB)
+      """;
+
+  private static final Set<String> MASTER_FLAGS = Set.of("--api-address", "--max-object-bytes",
+      "--watch-cache-events", "--bookmark-interval-ms", "--compaction-interval-s");
+
+  private MasterFlags() {
+  }
+
+  /** Null when the user asked for help. */
+  static MasterConfig parse(String[] args) {
+    Set<String> known = new HashSet<>(ServerFlags.STORE_FLAGS);
+    known.addAll(MASTER_FLAGS);
+    Flags flags = Flags.parse(args, known);
+    if (flags.help()) {
+      return null;
+    }
+    StoreConfig store = ServerFlags.storeConfig(flags);
+    if (store.self().clientAddress().isEmpty()) {
+      throw new IllegalArgumentException("peer " + store.id() + " has no client address in --peers (id=raft/client)");
+    }
+    String api = flags.string("--api-address", "0.0.0.0:" + MasterConfig.DEFAULT_API_PORT);
+    MasterConfig defaults = MasterConfig.defaults(store, new InetSocketAddress(PeerSpec.host(api), PeerSpec.port(api)));
+    int events = (int) flags.positive("--watch-cache-events", defaults.watchCache().capacity());
+    return new MasterConfig(store, defaults.apiAddress(),
+        (int) flags.positive("--max-object-bytes", defaults.maxObjectBytes()),
+        new io.skiff.controlplane.watch.WatchCacheSettings(events, events,
+            Duration.ofMillis(flags.positive("--bookmark-interval-ms", defaults.watchCache().bookmarkInterval().toMillis()))),
+        Duration.ofSeconds(flags.positive("--compaction-interval-s", defaults.compactionInterval().toSeconds())),
+        defaults.namespaceCleanupInterval());
+  }
+}

@@ -1,0 +1,468 @@
+package io.skiff.controlplane.registry;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
+import io.grpc.Status;
+import io.skiff.api.v1.DeleteRequest;
+import io.skiff.api.v1.ListMeta;
+import io.skiff.api.v1.ListRequest;
+import io.skiff.api.v1.ObjectMeta;
+import io.skiff.controlplane.validation.FieldErrors;
+import io.skiff.controlplane.validation.ValidationException;
+import io.skiff.proto.etcd.Compare;
+import io.skiff.proto.etcd.RangeRequest;
+import io.skiff.proto.etcd.RangeResponse;
+import io.skiff.proto.etcd.RequestOp;
+import io.skiff.proto.etcd.DeleteRangeRequest;
+import io.skiff.proto.etcd.PutRequest;
+import io.skiff.proto.etcd.TxnRequest;
+import io.skiff.proto.etcd.TxnResponse;
+import io.skiff.proto.mvcc.KeyValue;
+import io.skiff.store.Store;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * Storage for one kind, with Kubernetes' semantics: server-set metadata,
+ * optimistic concurrency on resource_version (the store's mod_revision),
+ * spec and status written by different verbs, graceful deletion and
+ * finalizers, consistent paged lists. Every write is one compare-and-swap
+ * transaction on one key, so nothing is ever half-written.
+ *
+ * <p>Calls block until the store answers; they throw {@link ApiException}.
+ */
+public final class Registry<T extends Message> {
+  /** Conflicts retried by writes that carry no resource_version precondition. */
+  private static final int MAX_ATTEMPTS = 16;
+  private static final Set<String> PROPAGATION_POLICIES = Set.of("", "Background", "Foreground", "Orphan");
+  private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+  private final Kind<T> kind;
+  private final Store store;
+  private final NamespaceGate namespaces;
+  private final Clock clock;
+  private final int maxObjectBytes;
+  private final SecureRandom random = new SecureRandom();
+
+  public Registry(Kind<T> kind, Store store, NamespaceGate namespaces, Clock clock, int maxObjectBytes) {
+    this.kind = kind;
+    this.store = store;
+    this.namespaces = namespaces;
+    this.clock = clock;
+    this.maxObjectBytes = maxObjectBytes;
+  }
+
+  public Kind<T> kind() {
+    return kind;
+  }
+
+  // ---- create ----
+
+  public T create(T object) {
+    checkType(object);
+    ObjectMeta in = kind.meta(object);
+    if (in.getResourceVersion() != 0) {
+      throw ApiException.invalid("metadata.resourceVersion: Invalid value: " + in.getResourceVersion()
+          + ": must not be set on create");
+    }
+    String namespace = namespaceOf(in);
+    boolean generated = in.getName().isEmpty() && !in.getGenerateName().isEmpty();
+    for (int attempt = 0; ; attempt++) {
+      String name = generated ? in.getGenerateName() + randomSuffix() : in.getName();
+      ObjectMeta meta = in.toBuilder()
+          .setName(name)
+          .setNamespace(namespace)
+          .setUid(UUID.randomUUID().toString())
+          .setCreationTimestamp(now())
+          .setGeneration(1)
+          .clearDeletionTimestamp()
+          .clearDeletionGracePeriodSeconds()
+          .build();
+      T candidate = kind.strategy().defaults(kind.strategy().prepareForCreate(kind.withMeta(object, meta)));
+      validate(candidate, null);
+      try {
+        return insert(candidate, namespace, name);
+      } catch (ApiException e) {
+        if (!generated || e.code() != Status.Code.ALREADY_EXISTS || attempt >= 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private T insert(T object, String namespace, String name) {
+    ByteString key = kind.key(namespace, name);
+    ByteString value = encode(object, name);
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      TxnRequest.Builder txn = TxnRequest.newBuilder()
+          .addCompare(Compare.newBuilder().setKey(key).setTarget(Compare.CompareTarget.CREATE)
+              .setResult(Compare.CompareResult.EQUAL).setCreateRevision(0))
+          .addSuccess(put(key, value))
+          .addFailure(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(key).setCountOnly(true)));
+      if (kind.namespaced()) {
+        txn.addCompare(namespaces.requireActive(namespace));
+      }
+      TxnResponse response = StoreCalls.await(store.txn(txn.build()));
+      if (response.getSucceeded()) {
+        return kind.forClient(object, response.getHeader().getRevision());
+      }
+      if (response.getResponses(0).getResponseRange().getCount() > 0) {
+        throw new ApiException(Status.Code.ALREADY_EXISTS, kind.resource() + " \"" + name + "\" already exists");
+      }
+      // the namespace changed between our read and the write: look again
+    }
+    throw conflictRetriesExhausted(name);
+  }
+
+  // ---- read ----
+
+  public T get(String namespace, String name) {
+    return read(namespace, name).map(s -> kind.forClient(s.object(), s.revision()))
+        .orElseThrow(() -> ApiException.notFound(kind, name));
+  }
+
+  /** The stored object with its revision (linearizable), if any. */
+  public Optional<Stored<T>> read(String namespace, String name) {
+    RangeResponse response = StoreCalls.await(store.range(RangeRequest.newBuilder()
+        .setKey(kind.key(requestNamespace(namespace), name)).build()));
+    if (response.getKvsCount() == 0) {
+      return Optional.empty();
+    }
+    KeyValue kv = response.getKvs(0);
+    return Optional.of(new Stored<>(kind.parse(kv.getValue()), kv.getModRevision()));
+  }
+
+  /** A consistent page of matching objects: every page of one listing reads the same store revision. */
+  public ListPage<T> list(ListRequest request) {
+    if (request.getLimit() < 0) {
+      throw ApiException.invalid("limit: Invalid value: " + request.getLimit() + ": must be 0 or more");
+    }
+    ObjectFilter<T> filter = ObjectFilter.of(kind, request.getNamespace(), request.getLabelSelector(),
+        request.getFieldSelector());
+    ByteString prefix = kind.prefix(filter.namespace());
+    ByteString end = rangeEnd(prefix);
+    long revision = 0;
+    ByteString from = prefix;
+    if (!request.getContinue().isEmpty()) {
+      ContinueToken token = ContinueToken.decode(request.getContinue());
+      if (!token.nextKey().startsWith(prefix)) {
+        throw ApiException.invalid("continue: the token belongs to another listing");
+      }
+      revision = token.revision();
+      from = token.nextKey();
+    }
+    long limit = request.getLimit();
+    List<T> items = new ArrayList<>();
+    while (true) {
+      RangeResponse response;
+      try {
+        response = StoreCalls.await(store.range(RangeRequest.newBuilder().setKey(from).setRangeEnd(end)
+            .setRevision(revision).setLimit(limit == 0 ? 0 : Math.max(limit + 1, 256)).build()));
+      } catch (ApiException e) {
+        if (e.code() == Status.Code.OUT_OF_RANGE) {
+          throw new ApiException(Status.Code.OUT_OF_RANGE,
+              "continue: the listing's revision " + revision + " was compacted; list again from the start");
+        }
+        throw e;
+      }
+      if (revision == 0) {
+        revision = response.getHeader().getRevision();
+      }
+      List<KeyValue> kvs = response.getKvsList();
+      for (int i = 0; i < kvs.size(); i++) {
+        KeyValue kv = kvs.get(i);
+        T object = kind.parse(kv.getValue());
+        if (filter.matches(object)) {
+          items.add(kind.forClient(object, kv.getModRevision()));
+        }
+        boolean more = i + 1 < kvs.size() || response.getMore();
+        if (limit > 0 && items.size() == limit && more) {
+          ByteString next = kv.getKey().concat(ByteString.copyFrom(new byte[] {0}));
+          return new ListPage<>(items, ListMeta.newBuilder().setResourceVersion(revision)
+              .setContinue(new ContinueToken(revision, next).encode()).build());
+        }
+      }
+      if (!response.getMore() || kvs.isEmpty()) {
+        return new ListPage<>(items, ListMeta.newBuilder().setResourceVersion(revision).build());
+      }
+      from = kvs.get(kvs.size() - 1).getKey().concat(ByteString.copyFrom(new byte[] {0}));
+    }
+  }
+
+  /** One page of a List. */
+  public record ListPage<T>(List<T> items, ListMeta meta) {
+  }
+
+  // ---- update ----
+
+  /** Writes metadata and spec; keeps status. A non-zero resource_version must be current. */
+  public T update(T object) {
+    checkType(object);
+    ObjectMeta in = kind.meta(object);
+    return guaranteedUpdate(namespaceOf(in), in.getName(), in.getResourceVersion(), old -> {
+      ObjectMeta current = kind.meta(old);
+      checkImmutableMeta(in, current);
+      if (current.hasDeletionTimestamp()) {
+        for (String finalizer : in.getFinalizersList()) {
+          if (!current.getFinalizersList().contains(finalizer)) {
+            throw ApiException.invalid("metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizer \"" + finalizer + "\"");
+          }
+        }
+      }
+      ObjectMeta meta = current.toBuilder()
+          .clearLabels().putAllLabels(in.getLabelsMap())
+          .clearAnnotations().putAllAnnotations(in.getAnnotationsMap())
+          .clearOwnerReferences().addAllOwnerReferences(in.getOwnerReferencesList())
+          .clearFinalizers().addAllFinalizers(in.getFinalizersList())
+          .build();
+      T candidate = kind.withMeta(object, meta);
+      if (kind.hasStatus()) {
+        candidate = kind.withStatus(candidate, kind.status(old));
+      }
+      candidate = kind.strategy().defaults(kind.strategy().prepareForUpdate(candidate, old));
+      validate(candidate, old);
+      Message spec = kind.spec(candidate);
+      if (spec != null && !spec.equals(kind.spec(old))) {
+        candidate = kind.withMeta(candidate, kind.meta(candidate).toBuilder().setGeneration(current.getGeneration() + 1).build());
+      }
+      return candidate;
+    });
+  }
+
+  /** Writes status only; metadata and spec stay as stored. */
+  public T updateStatus(T object) {
+    if (!kind.hasStatus()) {
+      throw new ApiException(Status.Code.UNIMPLEMENTED, kind.resource() + " have no status");
+    }
+    checkType(object);
+    ObjectMeta in = kind.meta(object);
+    return guaranteedUpdate(namespaceOf(in), in.getName(), in.getResourceVersion(), old -> {
+      checkImmutableMeta(in, kind.meta(old));
+      T candidate = kind.withStatus(old, kind.status(object));
+      validate(candidate, old);
+      return candidate;
+    });
+  }
+
+  /**
+   * Read, change, compare-and-swap, retried on conflict: the one write path
+   * for updates. {@code change} sees the stored object and may throw
+   * ApiException. With a non-zero {@code precondition} a conflict is ABORTED.
+   * An object being deleted whose last finalizer goes is removed.
+   */
+  public T guaranteedUpdate(String namespace, String name, long precondition, UnaryOperator<T> change) {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      Stored<T> current = read(namespace, name).orElseThrow(() -> ApiException.notFound(kind, name));
+      if (precondition != 0 && precondition != current.revision()) {
+        throw conflict(name, current.revision());
+      }
+      T updated = change.apply(current.object());
+      if (updated.equals(current.object())) {
+        return kind.forClient(current.object(), current.revision());
+      }
+      ByteString key = kind.key(namespace, name);
+      boolean remove = kind.meta(updated).hasDeletionTimestamp() && !held(updated);
+      RequestOp op = remove ? delete(key) : put(key, encode(updated, name));
+      TxnResponse response = casWrite(key, current.revision(), op);
+      if (response.getSucceeded()) {
+        return kind.forClient(updated, response.getHeader().getRevision());
+      }
+      if (precondition != 0) {
+        throw conflict(name, modRevisionIn(response));
+      }
+    }
+    throw conflictRetriesExhausted(name);
+  }
+
+  // ---- delete ----
+
+  /**
+   * Deletes at once when nothing holds the object and the grace period is 0;
+   * otherwise marks it (deletion_timestamp) and leaves it for its finalizers or
+   * its grace period. Returns the object as it was when deleted or marked.
+   */
+  public T delete(DeleteRequest request) {
+    if (!PROPAGATION_POLICIES.contains(request.getPropagationPolicy())) {
+      throw ApiException.invalid("propagationPolicy: Unsupported value: \"" + request.getPropagationPolicy()
+          + "\": supported values: \"Background\", \"Foreground\", \"Orphan\"");
+    }
+    if (request.hasGracePeriodSeconds() && request.getGracePeriodSeconds() < 0) {
+      throw ApiException.invalid("gracePeriodSeconds: Invalid value: " + request.getGracePeriodSeconds()
+          + ": must be 0 or more");
+    }
+    String namespace = requestNamespace(request.getNamespace());
+    String name = request.getName();
+    ByteString key = kind.key(namespace, name);
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      Stored<T> current = read(namespace, name).orElseThrow(() -> ApiException.notFound(kind, name));
+      T object = current.object();
+      ObjectMeta meta = kind.meta(object);
+      checkPreconditions(request, meta, current.revision());
+      long grace = request.hasGracePeriodSeconds() ? request.getGracePeriodSeconds()
+          : kind.strategy().defaultGracePeriodSeconds(object);
+      T result;
+      RequestOp op;
+      if (grace == 0 && !held(object)) {
+        result = object;
+        op = delete(key);
+      } else if (!meta.hasDeletionTimestamp() || grace < meta.getDeletionGracePeriodSeconds()) {
+        Instant deadline = clock.instant().plusSeconds(grace);
+        result = kind.strategy().markDeleting(kind.withMeta(object, meta.toBuilder()
+            .setDeletionTimestamp(Timestamp.newBuilder().setSeconds(deadline.getEpochSecond()))
+            .setDeletionGracePeriodSeconds(grace).build()));
+        op = put(key, encode(result, name));
+      } else {
+        return kind.forClient(object, current.revision());
+      }
+      TxnResponse response = casWrite(key, current.revision(), op);
+      if (response.getSucceeded()) {
+        return kind.forClient(result, response.getHeader().getRevision());
+      }
+      if (request.getPreconditions().getResourceVersion() != 0) {
+        throw conflict(name, modRevisionIn(response));
+      }
+    }
+    throw conflictRetriesExhausted(name);
+  }
+
+  private void checkPreconditions(DeleteRequest request, ObjectMeta meta, long revision) {
+    String uid = request.getPreconditions().getUid();
+    if (!uid.isEmpty() && !uid.equals(meta.getUid())) {
+      throw new ApiException(Status.Code.FAILED_PRECONDITION, "Precondition failed: UID in precondition: " + uid
+          + ", UID in object meta: " + meta.getUid());
+    }
+    long rv = request.getPreconditions().getResourceVersion();
+    if (rv != 0 && rv != revision) {
+      throw conflict(meta.getName(), revision);
+    }
+  }
+
+  private boolean held(T object) {
+    return kind.meta(object).getFinalizersCount() > 0 || kind.strategy().heldBeyondFinalizers(object);
+  }
+
+  // ---- helpers ----
+
+  private TxnResponse casWrite(ByteString key, long modRevision, RequestOp op) {
+    return StoreCalls.await(store.txn(TxnRequest.newBuilder()
+        .addCompare(Compare.newBuilder().setKey(key).setTarget(Compare.CompareTarget.MOD)
+            .setResult(Compare.CompareResult.EQUAL).setModRevision(modRevision))
+        .addSuccess(op)
+        .addFailure(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(key).setKeysOnly(true)))
+        .build()));
+  }
+
+  private static long modRevisionIn(TxnResponse failed) {
+    RangeResponse range = failed.getResponses(0).getResponseRange();
+    return range.getKvsCount() == 0 ? 0 : range.getKvs(0).getModRevision();
+  }
+
+  private static RequestOp put(ByteString key, ByteString value) {
+    return RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(key).setValue(value)).build();
+  }
+
+  private static RequestOp delete(ByteString key) {
+    return RequestOp.newBuilder().setRequestDeleteRange(DeleteRangeRequest.newBuilder().setKey(key)).build();
+  }
+
+  private ByteString encode(T object, String name) {
+    ByteString bytes = kind.forStore(object).toByteString();
+    if (bytes.size() > maxObjectBytes) {
+      throw new ApiException(Status.Code.RESOURCE_EXHAUSTED, kind.describe(name) + " is " + bytes.size()
+          + " bytes, over the limit of " + maxObjectBytes);
+    }
+    return bytes;
+  }
+
+  private void validate(T object, T old) {
+    FieldErrors errors = new FieldErrors();
+    ObjectMeta meta = kind.meta(object);
+    MetadataValidation.validate(kind, meta, kind.strategy().nameProblems(meta.getName()), errors);
+    kind.strategy().validate(object, errors);
+    if (old != null) {
+      kind.strategy().validateUpdate(object, old, errors);
+    }
+    try {
+      errors.throwIfAny(kind.kind(), meta.getName());
+    } catch (ValidationException e) {
+      throw ApiException.invalid(e.getMessage());
+    }
+  }
+
+  private void checkType(T object) {
+    String apiVersion = kind.typeApiVersion(object);
+    String typeKind = kind.typeKind(object);
+    if (!apiVersion.isEmpty() && !apiVersion.equals(kind.apiVersion())) {
+      throw ApiException.invalid("apiVersion: Invalid value: \"" + apiVersion + "\": " + kind.kind() + " is served as \""
+          + kind.apiVersion() + "\"");
+    }
+    if (!typeKind.isEmpty() && !typeKind.equals(kind.kind())) {
+      throw ApiException.invalid("kind: Invalid value: \"" + typeKind + "\": this service serves " + kind.kind());
+    }
+  }
+
+  private void checkImmutableMeta(ObjectMeta in, ObjectMeta current) {
+    if (!in.getUid().isEmpty() && !in.getUid().equals(current.getUid())) {
+      throw ApiException.invalid("metadata.uid: Invalid value: \"" + in.getUid() + "\": field is immutable");
+    }
+  }
+
+  /** The namespace an object goes in: "default" when a namespaced object names none. */
+  private String namespaceOf(ObjectMeta meta) {
+    if (!kind.namespaced()) {
+      if (!meta.getNamespace().isEmpty()) {
+        throw ApiException.invalid("metadata.namespace: Forbidden: " + kind.resource() + " are not namespaced");
+      }
+      return "";
+    }
+    return meta.getNamespace().isEmpty() ? "default" : meta.getNamespace();
+  }
+
+  private String requestNamespace(String namespace) {
+    if (!kind.namespaced()) {
+      if (!namespace.isEmpty()) {
+        throw ApiException.invalid("namespace: Forbidden: " + kind.resource() + " are not namespaced");
+      }
+      return "";
+    }
+    return namespace.isEmpty() ? "default" : namespace;
+  }
+
+  private ApiException conflict(String name, long currentRevision) {
+    return new ApiException(Status.Code.ABORTED, "Operation cannot be fulfilled on " + kind.resource() + " \"" + name
+        + "\": the object has been modified (current resource_version " + currentRevision
+        + "); please apply your changes to the latest version and try again");
+  }
+
+  private ApiException conflictRetriesExhausted(String name) {
+    return new ApiException(Status.Code.ABORTED, "Operation cannot be fulfilled on " + kind.resource() + " \"" + name
+        + "\": too many concurrent writers; try again");
+  }
+
+  private Timestamp now() {
+    return Timestamp.newBuilder().setSeconds(clock.instant().getEpochSecond()).build();
+  }
+
+  private String randomSuffix() {
+    StringBuilder s = new StringBuilder(5);
+    for (int i = 0; i < 5; i++) {
+      s.append(SUFFIX_ALPHABET.charAt(random.nextInt(SUFFIX_ALPHABET.length())));
+    }
+    return s.toString();
+  }
+
+  /** The end of a prefix range: the prefix with its last byte incremented. */
+  static ByteString rangeEnd(ByteString prefix) {
+    byte[] end = prefix.toByteArray();
+    end[end.length - 1]++;
+    return ByteString.copyFrom(end);
+  }
+}

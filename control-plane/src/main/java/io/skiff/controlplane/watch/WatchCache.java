@@ -1,0 +1,296 @@
+package io.skiff.controlplane.watch;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import io.grpc.Status;
+import io.skiff.controlplane.registry.ApiException;
+import io.skiff.controlplane.registry.Kind;
+import io.skiff.controlplane.registry.ObjectFilter;
+import io.skiff.proto.etcd.RangeRequest;
+import io.skiff.proto.etcd.RangeResponse;
+import io.skiff.proto.etcd.WatchCreateRequest;
+import io.skiff.proto.mvcc.Event;
+import io.skiff.proto.mvcc.KeyValue;
+import io.skiff.store.Store;
+import io.skiff.store.mvcc.WatchSink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves every client watch of one kind from one store watch: the current
+ * objects and a ring of recent events. A client resumes from any revision the
+ * ring still covers; older ones get OUT_OF_RANGE (relist). On start the ring is
+ * filled with the store's recent history, so a client that moves here from
+ * another master, or back to a restarted one, resumes without a gap.
+ */
+public final class WatchCache<T extends Message> implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WatchCache.class);
+
+  private final Kind<T> kind;
+  private final Store store;
+  private final WatchCacheSettings settings;
+  private final ExecutorService events;
+  private final ExecutorService deliveries;
+  private final ScheduledExecutorService timer;
+  private final Set<CacheWatcher<T>> watchers = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  // guarded by this
+  private final TreeMap<ByteString, T> objects = new TreeMap<>(ByteString.unsignedLexicographicalComparator());
+  private final EventRing<T> ring;
+  /** Every event after this revision is in the ring. */
+  private long completeAfter;
+  /** The revision the cache reflects. */
+  private long revision;
+  /** Events up to here are history, already in {@link #objects}. */
+  private long listedRevision;
+  private io.skiff.store.Store.Watch storeWatch;
+  private ScheduledFuture<?> bookmarks;
+
+  public WatchCache(Kind<T> kind, Store store, WatchCacheSettings settings, ExecutorService deliveries,
+      ScheduledExecutorService timer) {
+    this.kind = kind;
+    this.store = store;
+    this.settings = settings;
+    this.ring = new EventRing<>(settings.capacity());
+    this.deliveries = deliveries;
+    this.timer = timer;
+    this.events = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "watch-cache-" + kind.resource());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Lists the kind and starts following the store. Blocks until the list is loaded. */
+  public void start() {
+    load();
+    long interval = settings.bookmarkInterval().toMillis();
+    bookmarks = timer.scheduleAtFixedRate(this::bookmarkTick, interval, interval, TimeUnit.MILLISECONDS);
+  }
+
+  private void load() {
+    RangeResponse list = store.range(RangeRequest.newBuilder().setKey(kind.prefix())
+        .setRangeEnd(rangeEnd(kind.prefix())).build()).join();
+    long listed = list.getHeader().getRevision();
+    long historyFrom = Math.max(1, listed + 1 - settings.historyRevisions());
+    synchronized (this) {
+      objects.clear();
+      for (KeyValue kv : list.getKvsList()) {
+        objects.put(kv.getKey(), kind.forClient(kind.parse(kv.getValue()), kv.getModRevision()));
+      }
+      ring.clear();
+      listedRevision = listed;
+      revision = listed;
+      completeAfter = historyFrom - 1;
+    }
+    follow(historyFrom);
+    log.info("watch cache {}: {} objects at revision {}", kind.resource(), list.getKvsCount(), listed);
+  }
+
+  private void follow(long fromRevision) {
+    storeWatch = store.watch(WatchCreateRequest.newBuilder().setKey(kind.prefix()).setRangeEnd(rangeEnd(kind.prefix()))
+        .setStartRevision(fromRevision).setPrevKv(true).setProgressNotify(true).build(), new Sink());
+  }
+
+  /** The store watch's output; never blocks (it runs under the store's watch lock). */
+  private final class Sink implements WatchSink {
+    @Override
+    public boolean send(List<Event> batch, long upTo) {
+      events.execute(() -> apply(batch, upTo));
+      return true;
+    }
+
+    @Override
+    public boolean ready() {
+      return true;
+    }
+
+    @Override
+    public void compacted(long compactRevision) {
+      events.execute(() -> onCompacted(compactRevision));
+    }
+
+    @Override
+    public void progress(long upTo) {
+      events.execute(() -> advance(upTo));
+    }
+  }
+
+  private void apply(List<Event> batch, long upTo) {
+    synchronized (this) {
+      for (Event event : batch) {
+        CacheEvent<T> change = toCacheEvent(event);
+        if (change.revision() > listedRevision) {
+          ByteString key = event.getKv().getKey();
+          if (change.type().equals(CacheEvent.DELETED)) {
+            objects.remove(key);
+          } else {
+            objects.put(key, change.object());
+          }
+        }
+        if (change.revision() > completeAfter) {
+          CacheEvent<T> evicted = ring.append(change);
+          if (evicted != null) {
+            completeAfter = evicted.revision();
+          }
+        }
+      }
+      revision = Math.max(revision, upTo);
+    }
+    wakeAll();
+  }
+
+  private void advance(long upTo) {
+    synchronized (this) {
+      revision = Math.max(revision, upTo);
+    }
+  }
+
+  private CacheEvent<T> toCacheEvent(Event event) {
+    KeyValue kv = event.getKv();
+    T previous = event.hasPrevKv()
+        ? kind.forClient(kind.parse(event.getPrevKv().getValue()), event.getPrevKv().getModRevision()) : null;
+    if (event.getType() == Event.EventType.DELETE) {
+      T last = kind.forClient(kind.parse(event.getPrevKv().getValue()), kv.getModRevision());
+      return new CacheEvent<>(CacheEvent.DELETED, last, previous, kv.getModRevision());
+    }
+    T object = kind.forClient(kind.parse(kv.getValue()), kv.getModRevision());
+    String type = kv.getCreateRevision() == kv.getModRevision() ? CacheEvent.ADDED : CacheEvent.MODIFIED;
+    return new CacheEvent<>(type, object, previous, kv.getModRevision());
+  }
+
+  /** The store compacted past where the cache follows: it can only start over. */
+  private void onCompacted(long compactRevision) {
+    if (closed.get()) {
+      return;
+    }
+    log.warn("watch cache {}: store compacted to {} ahead of the cache; relisting", kind.resource(), compactRevision);
+    storeWatch.cancel();
+    for (CacheWatcher<T> watcher : watchers) {
+      watcher.fail(new ApiException(Status.Code.OUT_OF_RANGE, tooOld(watcher.since())));
+    }
+    load();
+  }
+
+  /**
+   * Starts a client watch. Events after {@code resourceVersion} (0: after now);
+   * with {@code initialEvents}, first an ADDED for each current match and a BOOKMARK.
+   */
+  public CacheWatcher<T> watch(ObjectFilter<T> filter, long resourceVersion, boolean allowBookmarks,
+      boolean initialEvents, WatchOutput<T> output) {
+    if (resourceVersion < 0) {
+      throw ApiException.invalid("resourceVersion: Invalid value: " + resourceVersion + ": must be 0 or more");
+    }
+    CacheWatcher<T> watcher;
+    synchronized (this) {
+      if (closed.get()) {
+        throw new ApiException(Status.Code.UNAVAILABLE, "the server is shutting down");
+      }
+      List<T> initial = new ArrayList<>();
+      long since;
+      if (initialEvents) {
+        for (T object : objects.values()) {
+          if (filter.matches(object)) {
+            initial.add(object);
+          }
+        }
+        since = revision;
+      } else {
+        since = resourceVersion == 0 ? revision : resourceVersion;
+        if (since < completeAfter) {
+          throw new ApiException(Status.Code.OUT_OF_RANGE, tooOld(since));
+        }
+      }
+      watcher = new CacheWatcher<>(this, filter, since, allowBookmarks, initial, initialEvents, ring.firstAfter(since),
+          output, deliveries);
+      watchers.add(watcher);
+    }
+    watcher.wake();
+    return watcher;
+  }
+
+  private String tooOld(long since) {
+    return "too old resource version: " + since + " (the oldest this server holds for " + kind.resource() + " is "
+        + completeAfter + "); list again and watch from the list's resource_version";
+  }
+
+  /** The next event for a watcher at {@code position}, null when it has seen them all. */
+  synchronized CacheEvent<T> eventAt(long position) {
+    if (position < ring.start()) {
+      throw new ApiException(Status.Code.OUT_OF_RANGE, "the watch fell behind the cache ("
+          + kind.resource() + "); list again and watch from the list's resource_version");
+    }
+    return position < ring.end() ? ring.get(position) : null;
+  }
+
+  Kind<T> kind() {
+    return kind;
+  }
+
+  synchronized long revision() {
+    return revision;
+  }
+
+  void remove(CacheWatcher<T> watcher) {
+    watchers.remove(watcher);
+  }
+
+  /** Watchers on this cache (diagnostics and tests). */
+  public int watcherCount() {
+    return watchers.size();
+  }
+
+  private void wakeAll() {
+    for (CacheWatcher<T> watcher : watchers) {
+      watcher.wake();
+    }
+  }
+
+  private void bookmarkTick() {
+    for (CacheWatcher<T> watcher : watchers) {
+      watcher.bookmarkDue();
+    }
+  }
+
+  /** Ends every watch, with a last BOOKMARK for those that asked for bookmarks. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (bookmarks != null) {
+      bookmarks.cancel(false);
+    }
+    if (storeWatch != null) {
+      storeWatch.cancel();
+    }
+    for (CacheWatcher<T> watcher : watchers) {
+      watcher.closeWithBookmark();
+    }
+    events.shutdownNow();
+  }
+
+  private static ByteString rangeEnd(ByteString prefix) {
+    byte[] end = prefix.toByteArray();
+    end[end.length - 1]++;
+    return ByteString.copyFrom(end);
+  }
+
+  /** For the watcher's bookmarks: the latest revision, as an object carrying only it. */
+  T bookmark(long atRevision) {
+    return kind.forClient(kind.prototype(), atRevision);
+  }
+}

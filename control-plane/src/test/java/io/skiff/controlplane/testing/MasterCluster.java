@@ -1,0 +1,153 @@
+package io.skiff.controlplane.testing;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.skiff.controlplane.master.Master;
+import io.skiff.controlplane.master.MasterConfig;
+import io.skiff.controlplane.watch.WatchCacheSettings;
+import io.skiff.store.PeerSpec;
+import io.skiff.store.StoreConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * Real masters in this JVM (each a Ratis peer with its etcd endpoint and the
+ * Skiff API on real ports), and gRPC channels to their APIs. A master can be
+ * stopped and restarted on the same ports and data.
+ */
+public final class MasterCluster implements AutoCloseable {
+  private final List<MasterConfig> configs = new ArrayList<>();
+  private final Master[] masters;
+  private final List<ManagedChannel> channels = new ArrayList<>();
+
+  private MasterCluster(int size, Path dataDir, UnaryOperator<MasterConfig> tune) {
+    int[] ports = freePorts(3 * size);
+    List<PeerSpec> peers = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      peers.add(PeerSpec.parse("m" + (i + 1) + "=127.0.0.1:" + ports[3 * i] + "/127.0.0.1:" + ports[3 * i + 1]));
+    }
+    for (int i = 0; i < size; i++) {
+      StoreConfig store = StoreConfig.builder("m" + (i + 1), peers, dataDir.resolve("m" + (i + 1)))
+          .electionTimeout(Duration.ofMillis(500)).build();
+      MasterConfig config = MasterConfig.defaults(store, new InetSocketAddress("127.0.0.1", ports[3 * i + 2]));
+      configs.add(tune.apply(config));
+    }
+    masters = new Master[size];
+  }
+
+  /** Starts {@code size} masters that are peers of each other. */
+  public static MasterCluster start(int size, Path dataDir) throws Exception {
+    return start(size, dataDir, c -> c);
+  }
+
+  /** As {@link #start(int, Path)}, each master's config passed through {@code tune} first. */
+  public static MasterCluster start(int size, Path dataDir, UnaryOperator<MasterConfig> tune) throws Exception {
+    MasterCluster cluster = new MasterCluster(size, dataDir, tune);
+    List<CompletableFuture<Void>> starts = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      int index = i;
+      starts.add(CompletableFuture.runAsync(() -> cluster.startMaster(index)));
+    }
+    CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+    for (int i = 0; i < size; i++) {
+      cluster.channels.add(NettyChannelBuilder.forAddress("127.0.0.1", cluster.configs.get(i).apiAddress().getPort())
+          .usePlaintext().build());
+    }
+    return cluster;
+  }
+
+  /** Short bookmark intervals and a small watch cache, for tests of those edges. */
+  public static UnaryOperator<MasterConfig> watchCache(int events, Duration bookmarkInterval) {
+    return c -> new MasterConfig(c.store(), c.apiAddress(), c.maxObjectBytes(),
+        new WatchCacheSettings(events, events, bookmarkInterval), c.compactionInterval(), c.namespaceCleanupInterval());
+  }
+
+  public int size() {
+    return masters.length;
+  }
+
+  public Master master(int index) {
+    return masters[index];
+  }
+
+  /** A channel to master {@code index}'s API; it reconnects when the master comes back. */
+  public ManagedChannel channel(int index) {
+    return channels.get(index);
+  }
+
+  public int apiPort(int index) {
+    return configs.get(index).apiAddress().getPort();
+  }
+
+  /** The store client (etcd API) address of master {@code index}, for etcdctl. */
+  public String storeEndpoint(int index) {
+    return configs.get(index).store().self().clientAddress();
+  }
+
+  public void stop(int index) throws Exception {
+    if (masters[index] != null) {
+      masters[index].close();
+      masters[index] = null;
+    }
+  }
+
+  public void restart(int index) throws Exception {
+    stop(index);
+    startMaster(index);
+  }
+
+  private void startMaster(int index) {
+    try {
+      Master master = new Master(configs.get(index));
+      master.start();
+      masters[index] = master;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (ManagedChannel channel : channels) {
+      channel.shutdownNow();
+    }
+    for (int i = 0; i < masters.length; i++) {
+      stop(i);
+    }
+  }
+
+  private static int[] freePorts(int count) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0);
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // best effort
+        }
+      }
+    }
+  }
+}
