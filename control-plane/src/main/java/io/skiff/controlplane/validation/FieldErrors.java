@@ -23,7 +23,10 @@ public final class FieldErrors {
     return add(path, "Required value", detail);
   }
 
-  /** {@code <path>: Invalid value: "Web_1": <detail>}; strings are quoted, numbers and booleans are not. */
+  /**
+   * {@code <path>: Invalid value: "Web_1": <detail>}. Strings are quoted and numbers are not, as in
+   * Kubernetes; a collection lists its elements the same way: {@code ["a", "b"]}.
+   */
   public FieldErrors invalid(FieldPath path, Object value, String detail) {
     return add(path, "Invalid value: " + render(value), detail);
   }
@@ -78,6 +81,9 @@ public final class FieldErrors {
   private static String render(Object value) {
     if (value == null) {
       return "null";
+    }
+    if (value instanceof Collection<?> elements) {
+      return elements.stream().map(FieldErrors::render).collect(Collectors.joining(", ", "[", "]"));
     }
     return value instanceof String s ? Quoting.quote(s) : value.toString();
   }

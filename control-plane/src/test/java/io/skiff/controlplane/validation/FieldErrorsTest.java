@@ -36,6 +36,8 @@ class FieldErrorsTest {
         error(e -> e.invalid(NAME, null, "is null"), "metadata.name: Invalid value: null: is null"),
         error(e -> e.invalid(NAME, "a\"b\\c\nd\u0001", "odd"), "metadata.name: Invalid value: \"a\\\"b\\\\c\\nd\\x01\": odd"),
         error(e -> e.invalid(NAME, "wébé", "not ASCII"), "metadata.name: Invalid value: \"wébé\": not ASCII"),
+        error(e -> e.invalid(FieldPath.root("spec").child("args"), List.of("a", "", 1), "odd"),
+            "spec.args: Invalid value: [\"a\", \"\", 1]: odd"),
         error(e -> e.notSupported(RESTART, "Sometimes", List.of("OnFailure", "Always", "Never")),
             "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"Never\", \"OnFailure\""),
         error(e -> e.notSupported(RESTART, "Sometimes", new TreeSet<>(Set.of("Never", "Always"))),
