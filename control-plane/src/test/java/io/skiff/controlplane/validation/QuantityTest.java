@@ -101,7 +101,7 @@ class QuantityTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"1K", "1i", "1ki", "1kk", "0.1mi", "1mi", "1e", "1E+", "1e-", "1Ee3", "1ke3", "0K", "1e99999999999"})
+  @ValueSource(strings = {"1-", "1+5", "1K", "1i", "1ki", "1kk", "0.1mi", "1mi", "1e", "1E+", "1e-", "1Ee3", "1ke3", "0K", "1e99999999999"})
   void rejectsUnknownSuffixesWithKubernetesMessage(String text) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Quantity.parse(text));
     assertEquals(SUFFIX_ERROR, e.getMessage());
