@@ -64,6 +64,12 @@ final class NamespaceStrategy implements Strategy<Namespace> {
   }
 
   @Override
+  public String deletionRefusal(Namespace namespace) {
+    String name = namespace.getMetadata().getName();
+    return Kinds.SYSTEM_NAMESPACES.contains(name) ? "namespace \"" + name + "\" may not be deleted" : null;
+  }
+
+  @Override
   public Namespace markDeleting(Namespace namespace) {
     return namespace.toBuilder().setStatus(namespace.getStatus().toBuilder().setPhase(TERMINATING)).build();
   }

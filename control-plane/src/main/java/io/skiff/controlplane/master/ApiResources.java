@@ -56,9 +56,11 @@ public final class ApiResources implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void close() throws InterruptedException {
     caches.values().forEach(WatchCache::close);
     deliveries.shutdown();
+    // let the last bookmarks and stream ends go out before the server stops
+    deliveries.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
     timer.shutdownNow();
   }
 

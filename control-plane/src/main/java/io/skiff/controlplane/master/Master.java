@@ -8,7 +8,6 @@ import io.skiff.controlplane.kinds.Kinds;
 import io.skiff.store.PeerSpec;
 import io.skiff.store.etcd.EtcdApiServer;
 import io.skiff.store.raft.StorePeer;
-import io.skiff.store.server.StoreServerModule;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -37,7 +36,7 @@ public final class Master implements AutoCloseable {
 
   public Master(MasterConfig config) {
     this.config = config;
-    this.injector = Guice.createInjector(new StoreServerModule(config.store()));
+    this.injector = Guice.createInjector(new MasterModule(config));
   }
 
   public void start() throws IOException, InterruptedException {

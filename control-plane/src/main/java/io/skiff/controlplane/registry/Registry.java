@@ -265,7 +265,7 @@ public final class Registry<T extends Message> {
         throw conflict(name, current.revision());
       }
       T updated = change.apply(current.object());
-      if (updated.equals(current.object())) {
+      if (kind.forStore(updated).equals(current.object())) {
         return kind.forClient(current.object(), current.revision());
       }
       ByteString key = kind.key(namespace, name);
@@ -306,6 +306,10 @@ public final class Registry<T extends Message> {
       T object = current.object();
       ObjectMeta meta = kind.meta(object);
       checkPreconditions(request, meta, current.revision());
+      String refusal = kind.strategy().deletionRefusal(object);
+      if (refusal != null) {
+        throw new ApiException(Status.Code.FAILED_PRECONDITION, refusal);
+      }
       long grace = request.hasGracePeriodSeconds() ? request.getGracePeriodSeconds()
           : kind.strategy().defaultGracePeriodSeconds(object);
       T result;

@@ -54,6 +54,11 @@ public interface Strategy<T extends Message> {
     return 0;
   }
 
+  /** Why this object may not be deleted at all, or null (it may). */
+  default String deletionRefusal(T object) {
+    return null;
+  }
+
   /** True while something other than metadata.finalizers holds a deleted object (a namespace's content). */
   default boolean heldBeyondFinalizers(T object) {
     return false;

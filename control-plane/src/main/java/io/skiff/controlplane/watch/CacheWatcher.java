@@ -55,7 +55,11 @@ public final class CacheWatcher<T extends Message> {
   /** Asks for a delivery pass: new events arrived, or the transport became ready. */
   public void wake() {
     if (wanted.getAndIncrement() == 0) {
-      executor.execute(this::deliver);
+      try {
+        executor.execute(this::deliver);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // the server is stopping; its streams end with it
+      }
     }
   }
 
