@@ -27,17 +27,25 @@ public final class ApiResources implements AutoCloseable {
   public ApiResources(Store store, Clock clock, int maxObjectBytes, WatchCacheSettings cacheSettings) {
     this.deliveries = Executors.newFixedThreadPool(2, daemon("watch-delivery"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("watch-timer"));
-    Registry<Namespace> namespaces = new Registry<>(Kinds.NAMESPACES, store, null, clock, maxObjectBytes);
-    NamespaceGate gate = new StoreNamespaceGate(namespaces);
+    WatchCache<Namespace> namespaceCache = new WatchCache<>(Kinds.NAMESPACES, store, cacheSettings, deliveries, timer);
+    Registry<Namespace> namespaces =
+        new Registry<>(Kinds.NAMESPACES, store, null, namespaceCache::stored, clock, maxObjectBytes);
+    registries.put(Kinds.NAMESPACES, namespaces);
+    caches.put(Kinds.NAMESPACES, namespaceCache);
+    NamespaceGate gate = new StoreNamespaceGate(namespaces, namespaceCache::stored);
     for (Kinds.Served<?> served : Kinds.ALL) {
-      add(served.kind(), served.kind() == Kinds.NAMESPACES ? namespaces
-          : new Registry<>(served.kind(), store, gate, clock, maxObjectBytes), store, cacheSettings);
+      if (served.kind() != Kinds.NAMESPACES) {
+        add(served.kind(), gate, store, clock, maxObjectBytes, cacheSettings);
+      }
     }
   }
 
-  private <T extends Message> void add(Kind<T> kind, Registry<?> registry, Store store, WatchCacheSettings settings) {
-    registries.put(kind, registry);
-    caches.put(kind, new WatchCache<>(kind, store, settings, deliveries, timer));
+  private <T extends Message> void add(Kind<T> kind, NamespaceGate gate, Store store, Clock clock, int maxObjectBytes,
+      WatchCacheSettings settings) {
+    WatchCache<T> cache = new WatchCache<>(kind, store, settings, deliveries, timer);
+    caches.put(kind, cache);
+    registries.put(kind, new Registry<>(kind, store, kind.namespaced() ? gate : null, cache::stored, clock,
+        maxObjectBytes));
   }
 
   /** Loads every watch cache; blocks until they hold the store's current objects. */

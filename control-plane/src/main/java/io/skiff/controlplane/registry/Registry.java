@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -50,12 +51,19 @@ public final class Registry<T extends Message> {
   private final NamespaceGate namespaces;
   private final Clock clock;
   private final int maxObjectBytes;
+  private final Function<ByteString, Optional<Stored<T>>> cached;
   private final SecureRandom random = new SecureRandom();
 
-  public Registry(Kind<T> kind, Store store, NamespaceGate namespaces, Clock clock, int maxObjectBytes) {
+  /**
+   * @param namespaces admits creates into namespaces (null for cluster-scoped kinds)
+   * @param cached a recent copy of an object by key (the watch cache), where writes start; null for none
+   */
+  public Registry(Kind<T> kind, Store store, NamespaceGate namespaces, Function<ByteString, Optional<Stored<T>>> cached,
+      Clock clock, int maxObjectBytes) {
     this.kind = kind;
     this.store = store;
     this.namespaces = namespaces;
+    this.cached = cached;
     this.clock = clock;
     this.maxObjectBytes = maxObjectBytes;
   }
@@ -108,7 +116,7 @@ public final class Registry<T extends Message> {
           .addSuccess(put(key, value))
           .addFailure(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(key).setCountOnly(true)));
       if (kind.namespaced()) {
-        txn.addCompare(namespaces.requireActive(namespace));
+        txn.addCompare(namespaces.requireActive(namespace, attempt > 0));
       }
       TxnResponse response = StoreCalls.await(store.txn(txn.build()));
       if (response.getSucceeded()) {
@@ -259,16 +267,40 @@ public final class Registry<T extends Message> {
    * An object being deleted whose last finalizer goes is removed.
    */
   public T guaranteedUpdate(String namespace, String name, long precondition, UnaryOperator<T> change) {
+    ByteString key = kind.key(namespace, name);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      Stored<T> current = read(namespace, name).orElseThrow(() -> ApiException.notFound(kind, name));
+      // the first attempt starts from the watch cache's copy: the compare-and-swap refuses a stale one,
+      // and any answer other than a write is only given from the store's own copy
+      boolean guess = attempt == 0 && cached != null;
+      Optional<Stored<T>> found = guess ? cached.apply(key) : read(namespace, name);
+      if (found.isEmpty()) {
+        if (guess) {
+          continue;
+        }
+        throw ApiException.notFound(kind, name);
+      }
+      Stored<T> current = found.get();
       if (precondition != 0 && precondition != current.revision()) {
+        if (guess) {
+          continue;
+        }
         throw conflict(name, current.revision());
       }
-      T updated = change.apply(current.object());
+      T updated;
+      try {
+        updated = change.apply(current.object());
+      } catch (ApiException e) {
+        if (guess) {
+          continue;
+        }
+        throw e;
+      }
       if (kind.forStore(updated).equals(current.object())) {
+        if (guess) {
+          continue;
+        }
         return kind.forClient(current.object(), current.revision());
       }
-      ByteString key = kind.key(namespace, name);
       boolean remove = kind.meta(updated).hasDeletionTimestamp() && !held(updated);
       RequestOp op = remove ? delete(key) : put(key, encode(updated, name));
       TxnResponse response = casWrite(key, current.revision(), op);
@@ -302,22 +334,35 @@ public final class Registry<T extends Message> {
     String name = request.getName();
     ByteString key = kind.key(namespace, name);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      Stored<T> current = read(namespace, name).orElseThrow(() -> ApiException.notFound(kind, name));
+      boolean guess = attempt == 0 && cached != null;  // as in guaranteedUpdate
+      Optional<Stored<T>> found = guess ? cached.apply(key) : read(namespace, name);
+      if (found.isEmpty()) {
+        if (guess) {
+          continue;
+        }
+        throw ApiException.notFound(kind, name);
+      }
+      Stored<T> current = found.get();
       T object = current.object();
       ObjectMeta meta = kind.meta(object);
-      checkPreconditions(request, meta, current.revision());
+      long grace = request.hasGracePeriodSeconds() ? request.getGracePeriodSeconds()
+          : kind.strategy().defaultGracePeriodSeconds(object);
+      boolean removeNow = grace == 0 && !held(object);
+      boolean mark = !removeNow && (!meta.hasDeletionTimestamp() || grace < meta.getDeletionGracePeriodSeconds());
       String refusal = kind.strategy().deletionRefusal(object);
+      if (guess && (refusal != null || !(removeNow || mark) || !preconditionsHold(request, meta, current.revision()))) {
+        continue;
+      }
+      checkPreconditions(request, meta, current.revision());
       if (refusal != null) {
         throw new ApiException(Status.Code.FAILED_PRECONDITION, refusal);
       }
-      long grace = request.hasGracePeriodSeconds() ? request.getGracePeriodSeconds()
-          : kind.strategy().defaultGracePeriodSeconds(object);
       T result;
       RequestOp op;
-      if (grace == 0 && !held(object)) {
+      if (removeNow) {
         result = object;
         op = delete(key);
-      } else if (!meta.hasDeletionTimestamp() || grace < meta.getDeletionGracePeriodSeconds()) {
+      } else if (mark) {
         Instant deadline = clock.instant().plusSeconds(grace);
         result = kind.strategy().markDeleting(kind.withMeta(object, meta.toBuilder()
             .setDeletionTimestamp(Timestamp.newBuilder().setSeconds(deadline.getEpochSecond()))
@@ -335,6 +380,12 @@ public final class Registry<T extends Message> {
       }
     }
     throw conflictRetriesExhausted(name);
+  }
+
+  private static boolean preconditionsHold(DeleteRequest request, ObjectMeta meta, long revision) {
+    String uid = request.getPreconditions().getUid();
+    long rv = request.getPreconditions().getResourceVersion();
+    return (uid.isEmpty() || uid.equals(meta.getUid())) && (rv == 0 || rv == revision);
   }
 
   private void checkPreconditions(DeleteRequest request, ObjectMeta meta, long revision) {

@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.skiff.controlplane.registry.ApiException;
 import io.skiff.controlplane.registry.Kind;
 import io.skiff.controlplane.registry.ObjectFilter;
+import io.skiff.controlplane.registry.Stored;
 import io.skiff.proto.etcd.RangeRequest;
 import io.skiff.proto.etcd.RangeResponse;
 import io.skiff.proto.etcd.WatchCreateRequest;
@@ -16,6 +17,7 @@ import io.skiff.store.mvcc.WatchSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -234,6 +236,20 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
           + kind.resource() + "); list again and watch from the list's resource_version");
     }
     return position < ring.end() ? ring.get(position) : null;
+  }
+
+  /**
+   * The cache's copy of an object in stored form, with the revision that wrote
+   * it. It may lag the store: writers start from it and let their
+   * compare-and-swap catch a stale one.
+   */
+  public Optional<Stored<T>> stored(ByteString key) {
+    T object;
+    synchronized (this) {
+      object = objects.get(key);
+    }
+    return object == null ? Optional.empty()
+        : Optional.of(new Stored<>(kind.forStore(object), kind.meta(object).getResourceVersion()));
   }
 
   Kind<T> kind() {
