@@ -1,58 +1,84 @@
 #!/usr/bin/env bash
-# From a fresh Debian machine to a running Skiff store: installs what is
-# missing, builds, starts the three-peer store cluster on loopback, and drives it
-# with etcd's own client, etcdctl: writes, a transaction, a watch, a lease.
-# Safe to run again: a running cluster is reused.
+# From a fresh Debian machine to a running Skiff control plane: installs what is
+# missing, builds, starts three masters on loopback (each a Raft peer of the
+# store, an etcd-compatible endpoint and the Skiff API), then drives them with
+# real clients: etcdctl on the store, and buf curl (reflection-based gRPC) on
+# the typed API — namespaces, pods, selectors, paging, a watch, a conflict, a
+# namespace deletion. Safe to run again: a running cluster is reused.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 bash scripts/install-deps.sh
-if [[ ! -f raft-store/target/skiff-raft-store.jar ]]; then
+if [[ ! -f control-plane/target/skiff-control-plane.jar ]]; then
   echo "quickstart: building (first run takes a few minutes)"
   mvn -q -B -ntp install -DskipTests
 fi
-bash scripts/store-cluster.sh up
+bash scripts/master-cluster.sh up
 
 export ETCDCTL_API=3
-ENDPOINTS=127.0.0.1:2379,127.0.0.1:22379,127.0.0.1:32379
-ctl() { echo "\$ etcdctl $*"; etcdctl --endpoints="$ENDPOINTS" "$@"; }
+STORE=127.0.0.1:2379,127.0.0.1:22379,127.0.0.1:32379
+say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+ctl() { echo "\$ etcdctl $*"; etcdctl --endpoints="$STORE" "$@"; }
+# api MASTER_PORT SERVICE/METHOD [JSON]: one call to the Skiff API, as any gRPC client would make it
+api() {
+  local port=$1 method=$2 body=${3:-'{}'}
+  echo "\$ buf curl ... http://127.0.0.1:$port/skiff.api.v1.$method -d '$body'"
+  buf curl --protocol grpc --http2-prior-knowledge -d "$body" "http://127.0.0.1:$port/skiff.api.v1.$method"
+}
+pod() { # pod NAME NAMESPACE TIER
+  printf '{"metadata":{"name":"%s","namespace":"%s","labels":{"app":"shop","tier":"%s"}},"spec":{"containers":[{"name":"main","image":"localhost/busybox:latest","command":["httpd","-f","-p","8080"],"ports":[{"containerPort":8080}],"resources":{"requests":{"cpu":"100m","memory":"32Mi"},"limits":{"memory":"64Mi"}}}]}}' "$1" "$2" "$3"
+}
 
-echo
+say "The store: three Raft peers, each answering etcd's own client"
 ctl endpoint status -w table
 ctl member list -w table
-ctl put /skiff/demo/greeting "hello from a Raft-replicated store"
-ctl put /skiff/demo/count 1
-ctl get /skiff/demo --prefix
-echo "\$ etcdctl txn   # compare-and-swap: count 1 -> 2"
-etcdctl --endpoints="$ENDPOINTS" txn <<'TXN'
-value("/skiff/demo/count") = "1"
 
-put /skiff/demo/count 2
+say "The Skiff API (reflection lists the services; any master serves any call)"
+buf curl --protocol grpc --http2-prior-knowledge --list-methods http://127.0.0.1:6443 | grep -E 'Pods/|Health' || true
 
-put /skiff/demo/conflict yes
-
-TXN
-
-# a watch from revision 1 replays the history of the prefix, then follows it
+say "A namespace, and pods created through different masters"
+api 6443 Namespaces/Create '{"metadata":{"name":"shop"}}' | grep -E '"(name|uid|resourceVersion|phase)"'
 watch_out=$(mktemp)
-etcdctl --endpoints="$ENDPOINTS" watch /skiff/demo --prefix --rev=1 >"$watch_out" 2>&1 &
+buf curl --protocol grpc --http2-prior-knowledge -d '{"namespace":"shop","labelSelector":"tier=web"}' \
+  http://127.0.0.1:6445/skiff.api.v1.Pods/Watch >"$watch_out" 2>&1 &
 watch_pid=$!
-lease=$(etcdctl --endpoints="$ENDPOINTS" lease grant 30 | awk '{print $2}')
-ctl put /skiff/demo/ephemeral "gone when lease $lease ends" --lease="$lease"
-ctl lease timetolive "$lease" --keys
-for _ in $(seq 50); do grep -q ephemeral "$watch_out" && break; sleep 0.1; done
+sleep 1
+api 6443 Pods/Create "$(pod web-1 shop web)" | grep -E '"(name|resourceVersion|phase)"'
+api 6444 Pods/Create "$(pod web-2 shop web)" | grep -E '"(name|resourceVersion|phase)"'
+api 6445 Pods/Create "$(pod db-1 shop db)" | grep -E '"(name|resourceVersion|phase)"'
+
+say "List with a label selector, two per page (the continue token keeps one snapshot)"
+api 6444 Pods/List '{"namespace":"shop","labelSelector":"app=shop,tier in (web,db)","limit":2}' \
+  | grep -E '"(name|resourceVersion|continue)"' | grep -v '"main"'
+
+say "Optimistic concurrency: an update with a stale resourceVersion is refused"
+api 6443 Pods/Update "$(pod web-1 shop web | sed 's/"namespace":"shop"/"namespace":"shop","resourceVersion":"1"/')" 2>&1 | grep -E 'code|message' || true
+
+say "A bad object: every problem named by its field"
+api 6443 Pods/Create '{"metadata":{"name":"Bad_Name","namespace":"shop"},"spec":{"containers":[{"name":"main","image":"","resources":{"limits":{"cpu":"lots"}}}],"restartPolicy":"Sometimes"}}' 2>&1 | grep -E 'code|message' || true
+
+say "What the watch on master 3 saw (tier=web only)"
+for _ in $(seq 50); do [[ $(grep -c '"type"' "$watch_out") -ge 2 ]] && break; sleep 0.1; done
 kill "$watch_pid" 2>/dev/null || true
-echo "\$ etcdctl watch /skiff/demo --prefix --rev=1"
-cat "$watch_out"
+grep -E '"type"|"name": "web' "$watch_out" | paste - - | sed 's/  */ /g'
 rm -f "$watch_out"
+
+say "Deleting the namespace deletes what is in it"
+api 6444 Namespaces/Delete '{"name":"shop"}' | grep -E '"(name|phase|deletionTimestamp)"'
+for _ in $(seq 50); do
+  [[ -z $(etcdctl --endpoints="$STORE" get /registry/namespaces/shop --keys-only) ]] && break
+  sleep 0.2
+done
+ctl get /registry --prefix --keys-only | grep -v '^$'
 
 cat <<'NEXT'
 
-The store is up. Try:
-  export ETCDCTL_API=3 ENDPOINTS=127.0.0.1:2379,127.0.0.1:22379,127.0.0.1:32379
-  etcdctl --endpoints=$ENDPOINTS get "" --prefix --keys-only
-  etcdctl --endpoints=$ENDPOINTS watch /skiff --prefix      # and put keys from another shell
-  scripts/bench-store.sh                                      # Skiff against etcd 3.4, same client
-  scripts/store-cluster.sh down --wipe                        # stop it and delete its data
+The control plane is up: three masters, API on 127.0.0.1:6443, :6444, :6445. Try:
+  buf curl --protocol grpc --http2-prior-knowledge --list-methods http://127.0.0.1:6443
+  buf curl --protocol grpc --http2-prior-knowledge -d '{"namespace":"default","sendInitialEvents":true}' \
+      http://127.0.0.1:6443/skiff.api.v1.Pods/Watch           # and create pods from another shell
+  ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:2379 get /registry --prefix --keys-only
+  scripts/master-cluster.sh status
+  scripts/master-cluster.sh down --wipe                       # stop it and delete its data
 NEXT
