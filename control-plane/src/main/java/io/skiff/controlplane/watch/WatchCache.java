@@ -161,18 +161,26 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     }
   }
 
+  /**
+   * The change as clients see it. A live event's previous state is the cache's
+   * current copy (shared, not decoded again); a history event's comes from the
+   * store's prev_kv.
+   */
   private CacheEvent<T> toCacheEvent(Event event) {
     KeyValue kv = event.getKv();
-    T previous = event.hasPrevKv()
-        ? kind.forClient(kind.parse(event.getPrevKv().getValue()), event.getPrevKv().getModRevision()) : null;
+    T previous = kv.getModRevision() > listedRevision ? objects.get(kv.getKey()) : null;
+    if (previous == null && event.hasPrevKv()) {
+      previous = kind.forClient(kind.parse(event.getPrevKv().getValue()), event.getPrevKv().getModRevision());
+    }
     if (event.getType() == Event.EventType.DELETE) {
-      T last = kind.forClient(kind.parse(event.getPrevKv().getValue()), kv.getModRevision());
-      return new CacheEvent<>(CacheEvent.DELETED, last, previous, kv.getModRevision());
+      return new CacheEvent<>(CacheEvent.DELETED, kind.forClient(previous, kv.getModRevision()), previous,
+          kv.getModRevision());
     }
     T object = kind.forClient(kind.parse(kv.getValue()), kv.getModRevision());
     String type = kv.getCreateRevision() == kv.getModRevision() ? CacheEvent.ADDED : CacheEvent.MODIFIED;
     return new CacheEvent<>(type, object, previous, kv.getModRevision());
   }
+
 
   /** The store compacted past where the cache follows: it can only start over. */
   private void onCompacted(long compactRevision) {
