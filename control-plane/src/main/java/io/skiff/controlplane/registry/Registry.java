@@ -272,14 +272,10 @@ public final class Registry<T extends Message> {
       // the first attempt starts from the watch cache's copy: the compare-and-swap refuses a stale one,
       // and any answer other than a write is only given from the store's own copy
       boolean guess = attempt == 0 && cached != null;
-      Optional<Stored<T>> found = guess ? cached.apply(key) : read(namespace, name);
-      if (found.isEmpty()) {
-        if (guess) {
-          continue;
-        }
-        throw ApiException.notFound(kind, name);
+      Stored<T> current = startingPoint(namespace, name, guess);
+      if (current == null) {
+        continue;
       }
-      Stored<T> current = found.get();
       if (precondition != 0 && precondition != current.revision()) {
         if (guess) {
           continue;
@@ -335,14 +331,10 @@ public final class Registry<T extends Message> {
     ByteString key = kind.key(namespace, name);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       boolean guess = attempt == 0 && cached != null;  // as in guaranteedUpdate
-      Optional<Stored<T>> found = guess ? cached.apply(key) : read(namespace, name);
-      if (found.isEmpty()) {
-        if (guess) {
-          continue;
-        }
-        throw ApiException.notFound(kind, name);
+      Stored<T> current = startingPoint(namespace, name, guess);
+      if (current == null) {
+        continue;
       }
-      Stored<T> current = found.get();
       T object = current.object();
       ObjectMeta meta = kind.meta(object);
       long grace = request.hasGracePeriodSeconds() ? request.getGracePeriodSeconds()
@@ -380,6 +372,18 @@ public final class Registry<T extends Message> {
       }
     }
     throw conflictRetriesExhausted(name);
+  }
+
+  /**
+   * The object a write starts from: with {@code guess}, the watch cache's copy
+   * (null when it has none: look again in the store); otherwise the store's,
+   * NOT_FOUND when there is none.
+   */
+  private Stored<T> startingPoint(String namespace, String name, boolean guess) {
+    if (guess) {
+      return cached.apply(kind.key(namespace, name)).orElse(null);
+    }
+    return read(namespace, name).orElseThrow(() -> ApiException.notFound(kind, name));
   }
 
   private static boolean preconditionsHold(DeleteRequest request, ObjectMeta meta, long revision) {
