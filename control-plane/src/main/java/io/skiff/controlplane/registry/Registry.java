@@ -265,7 +265,8 @@ public final class Registry<T extends Message> {
         throw conflict(name, current.revision());
       }
       T updated = change.apply(current.object());
-      if (updated.equals(current.object())) {
+      // compared as stored: what a client sends back carries api_version, kind and resource_version
+      if (kind.forStore(updated).equals(current.object())) {
         return kind.forClient(current.object(), current.revision());
       }
       ByteString key = kind.key(namespace, name);
