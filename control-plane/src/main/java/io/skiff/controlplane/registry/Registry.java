@@ -307,8 +307,9 @@ public final class Registry<T extends Message> {
       T object = current.object();
       ObjectMeta meta = kind.meta(object);
       checkPreconditions(request, meta, current.revision());
-      long grace = request.hasGracePeriodSeconds() ? request.getGracePeriodSeconds()
-          : kind.strategy().defaultGracePeriodSeconds(object);
+      // only what the strategy deletes gracefully (a bound, running pod) takes a grace period at all
+      long byDefault = kind.strategy().defaultGracePeriodSeconds(object);
+      long grace = byDefault == 0 ? 0 : request.hasGracePeriodSeconds() ? request.getGracePeriodSeconds() : byDefault;
       T result;
       RequestOp op;
       if (grace == 0 && !held(object)) {
