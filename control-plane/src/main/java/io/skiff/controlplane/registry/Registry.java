@@ -256,7 +256,8 @@ public final class Registry<T extends Message> {
    * Read, change, compare-and-swap, retried on conflict: the one write path
    * for updates. {@code change} sees the stored object and may throw
    * ApiException. With a non-zero {@code precondition} a conflict is ABORTED.
-   * An object being deleted whose last finalizer goes is removed.
+   * An object being deleted whose last finalizer goes is removed, unless it is
+   * in its grace period (a pod stopping: its final Delete removes it).
    */
   public T guaranteedUpdate(String namespace, String name, long precondition, UnaryOperator<T> change) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -270,7 +271,8 @@ public final class Registry<T extends Message> {
         return kind.forClient(current.object(), current.revision());
       }
       ByteString key = kind.key(namespace, name);
-      boolean remove = kind.meta(updated).hasDeletionTimestamp() && !held(updated);
+      ObjectMeta meta = kind.meta(updated);
+      boolean remove = meta.hasDeletionTimestamp() && meta.getDeletionGracePeriodSeconds() == 0 && !held(updated);
       RequestOp op = remove ? delete(key) : put(key, encode(updated, name));
       TxnResponse response = casWrite(key, current.revision(), op);
       if (response.getSucceeded()) {
