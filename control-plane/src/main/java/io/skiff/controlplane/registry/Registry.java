@@ -168,6 +168,11 @@ public final class Registry<T extends Message> {
             .setRevision(revision).setLimit(limit == 0 ? 0 : Math.max(limit + 1, 256)).build()));
       } catch (ApiException e) {
         if (e.code() == Status.Code.OUT_OF_RANGE) {
+          // the store says the same for a revision compacted away and one it has not reached
+          if (revision > currentRevision()) {
+            throw ApiException.invalid("continue: not a token this server issued: its revision " + revision
+                + " is in the future");
+          }
           throw new ApiException(Status.Code.OUT_OF_RANGE,
               "continue: the listing's revision " + revision + " was compacted; list again from the start");
         }
@@ -195,6 +200,11 @@ public final class Registry<T extends Message> {
       }
       from = kvs.get(kvs.size() - 1).getKey().concat(ByteString.copyFrom(new byte[] {0}));
     }
+  }
+
+  private long currentRevision() {
+    return StoreCalls.await(store.range(RangeRequest.newBuilder().setKey(kind.prefix()).setCountOnly(true).build()))
+        .getHeader().getRevision();
   }
 
   /** One page of a List. */
