@@ -141,11 +141,17 @@ final class ApiTesting {
 
   /** Asserts that {@code call} fails with {@code code} and a message holding every one of {@code fragments}. */
   static StatusRuntimeException assertRefused(Status.Code code, Executable call, String... fragments) {
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
-    assertEquals(code, e.getStatus().getCode(), () -> "status of: " + e.getStatus());
+    return assertRefused("", code, call, fragments);
+  }
+
+  /** As {@link #assertRefused(Status.Code, Executable, String...)}, failures prefixed with {@code what}. */
+  static StatusRuntimeException assertRefused(String what, Status.Code code, Executable call, String... fragments) {
+    String prefix = what.isEmpty() ? "" : what + ": ";
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call, prefix + "no error");
+    assertEquals(code, e.getStatus().getCode(), () -> prefix + "status of: " + e.getStatus());
     String message = String.valueOf(e.getStatus().getDescription());
     for (String fragment : fragments) {
-      assertTrue(message.contains(fragment), () -> "message \"" + message + "\" lacks \"" + fragment + "\"");
+      assertTrue(message.contains(fragment), () -> prefix + "message \"" + message + "\" lacks \"" + fragment + "\"");
     }
     return e;
   }
