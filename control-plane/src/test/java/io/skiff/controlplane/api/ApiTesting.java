@@ -114,13 +114,15 @@ final class ApiTesting {
   /** A valid ReplicaSet selecting {@code app=<name>}, as its template is labelled. */
   static ReplicaSet.Builder replicaSet(String namespace, String name) {
     return ReplicaSet.newBuilder().setMetadata(meta(namespace, name)).setSpec(ReplicaSetSpec.newBuilder()
-        .setReplicas(2).setSelector(LabelSelector.newBuilder().putMatchLabels("app", name)).setTemplate(template(name)));
+        .setReplicas(2).setSelector(LabelSelector.newBuilder().putMatchLabels("app", name))
+        .setTemplate(template(name)));
   }
 
   /** A valid Deployment selecting {@code app=<name>}, as its template is labelled. */
   static Deployment.Builder deployment(String namespace, String name) {
     return Deployment.newBuilder().setMetadata(meta(namespace, name)).setSpec(DeploymentSpec.newBuilder()
-        .setReplicas(2).setSelector(LabelSelector.newBuilder().putMatchLabels("app", name)).setTemplate(template(name)));
+        .setReplicas(2).setSelector(LabelSelector.newBuilder().putMatchLabels("app", name))
+        .setTemplate(template(name)));
   }
 
   /** A valid Event about pod {@code about} in the same namespace. */

@@ -98,22 +98,27 @@ class BadInputTest {
         invalid("a pod without a name", createPod(p -> p.getMetadataBuilder().clearName()),
             "metadata.name: Required value"),
         invalid("a namespace name with a dot", c -> namespaces(c).create(Namespace.newBuilder()
-            .setMetadata(ObjectMeta.newBuilder().setName("team.a")).build()), "metadata.name: Invalid value: \"team.a\""),
+            .setMetadata(ObjectMeta.newBuilder().setName("team.a")).build()),
+            "metadata.name: Invalid value: \"team.a\""),
         invalid("a node name starting with a dash", c -> nodes(c).create(Node.newBuilder()
             .setMetadata(ObjectMeta.newBuilder().setName("-node")).build()), "metadata.name: Invalid value: \"-node\""),
-        invalid("a pod in a namespace with an uppercase name", createPod(p -> p.getMetadataBuilder().setNamespace("Team")),
+        invalid("a pod in a namespace with an uppercase name",
+            createPod(p -> p.getMetadataBuilder().setNamespace("Team")),
             "metadata.namespace: Invalid value: \"Team\""),
         // containers
         invalid("an empty container image", createPod(p -> p.getSpecBuilder().getContainersBuilder(0).setImage("")),
             "spec.containers[0].image: Required value"),
-        invalid("two containers of one name", createPod(p -> p.getSpecBuilder().addContainers(ApiTesting.container("web"))),
+        invalid("two containers of one name",
+            createPod(p -> p.getSpecBuilder().addContainers(ApiTesting.container("web"))),
             "spec.containers[1].name: Duplicate value: \"web\""),
-        invalid("no containers", createPod(p -> p.getSpecBuilder().clearContainers()), "spec.containers: Required value"),
+        invalid("no containers", createPod(p -> p.getSpecBuilder().clearContainers()),
+            "spec.containers: Required value"),
         invalid("a bad quantity", createPod(p -> p.getSpecBuilder().getContainersBuilder(0).getResourcesBuilder()
             .putLimits("cpu", "12xyz")), "spec.containers[0].resources.limits[cpu]: Invalid value: \"12xyz\""),
         invalid("a negative quantity", createPod(p -> p.getSpecBuilder().getContainersBuilder(0).getResourcesBuilder()
             .putRequests("memory", "-1Gi")),
-            "spec.containers[0].resources.requests[memory]: Invalid value: \"-1Gi\": must be greater than or equal to 0"),
+            "spec.containers[0].resources.requests[memory]: Invalid value: \"-1Gi\"",
+            "must be greater than or equal to 0"),
         invalid("an unknown restartPolicy", createPod(p -> p.getSpecBuilder().setRestartPolicy("Sometimes")),
             "spec.restartPolicy: Unsupported value: \"Sometimes\""),
         invalid("an unknown imagePullPolicy", createPod(p -> p.getSpecBuilder().getContainersBuilder(0)
@@ -173,20 +178,24 @@ class BadInputTest {
         invalid("a Deployment strategy \"Sometimes\"", createDeployment(d -> d.getSpecBuilder().getStrategyBuilder()
             .setType("Sometimes")), "spec.strategy.type: Unsupported value: \"Sometimes\""),
         invalid("a Deployment whose pods never restart", createDeployment(d -> d.getSpecBuilder().getTemplateBuilder()
-            .getSpecBuilder().setRestartPolicy("Never")), "spec.template.spec.restartPolicy: Unsupported value: \"Never\""),
+            .getSpecBuilder().setRestartPolicy("Never")),
+            "spec.template.spec.restartPolicy: Unsupported value: \"Never\""),
         // other kinds
         invalid("an Event without an involvedObject", c -> events(c).create(event("default", "web.1", "web")
-            .clearInvolvedObject().build()), "involvedObject.kind: Required value", "involvedObject.name: Required value"),
+            .clearInvolvedObject().build()),
+            "involvedObject.kind: Required value", "involvedObject.name: Required value"),
         invalid("an Event about an object in another namespace", c -> events(c).create(event("default", "web.1", "web")
-            .setInvolvedObject(ObjectReference.newBuilder().setKind("Pod").setName("web").setNamespace("other")).build()),
+            .setInvolvedObject(ObjectReference.newBuilder().setKind("Pod").setName("web").setNamespace("other"))
+            .build()),
             "involvedObject.namespace: Invalid value: \"other\""),
         invalid("a node taint with an unknown effect", c -> nodes(c).create(Node.newBuilder()
             .setMetadata(ObjectMeta.newBuilder().setName("node-a")).setSpec(NodeSpec.newBuilder()
                 .addTaints(Taint.newBuilder().setKey("dedicated").setEffect("Sometimes"))).build()),
             "spec.taints[0].effect: Unsupported value: \"Sometimes\""),
         invalid("a lease of 0 seconds", c -> leases(c).create(Lease.newBuilder()
-            .setMetadata(ApiTesting.meta("default", "leader")).setSpec(LeaseSpec.newBuilder().setLeaseDurationSeconds(0))
-            .build()), "spec.leaseDurationSeconds: Invalid value: 0"),
+            .setMetadata(ApiTesting.meta("default", "leader"))
+            .setSpec(LeaseSpec.newBuilder().setLeaseDurationSeconds(0)).build()),
+            "spec.leaseDurationSeconds: Invalid value: 0"),
         // updates of a valid pod
         invalid("an Update emptying an image", c -> pods(c).update(existing.toBuilder().setSpec(existing.getSpec()
             .toBuilder().setContainers(0, existing.getSpec().getContainers(0).toBuilder().setImage(""))).build()),
@@ -203,7 +212,8 @@ class BadInputTest {
               .setPhase("Terminating")).build());
         }, "Namespace \"default\" is invalid", "status.phase: Invalid value: \"Terminating\""),
         // size
-        new Case("an Event over 1 MiB", c -> events(c).create(event("default", "big", "web").setMessage(TOO_BIG).build()),
+        new Case("an Event over 1 MiB",
+            c -> events(c).create(event("default", "big", "web").setMessage(TOO_BIG).build()),
             Status.Code.RESOURCE_EXHAUSTED, "Event \"big\" is ", "over the limit of 1048576"),
         new Case("a pod over 1 MiB", createPod(p -> p.getSpecBuilder().getContainersBuilder(0).addArgs(TOO_BIG)),
             Status.Code.RESOURCE_EXHAUSTED, "Pod \"bad\" is ", "over the limit of 1048576"),

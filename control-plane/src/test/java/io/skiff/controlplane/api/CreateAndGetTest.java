@@ -46,18 +46,20 @@ class CreateAndGetTest extends OneAndThreeMasters {
 
   @Test
   void whatAClientSetsInServerFieldsIsReplaced() {
-    Pod created = pods(writer()).create(pod("default", unique("web"))
-        .setMetadata(ObjectMeta.newBuilder().setName(unique("web")).setUid("chosen-by-client").setGeneration(7)
-            .setCreationTimestamp(Timestamp.newBuilder().setSeconds(1))
-            .setDeletionTimestamp(Timestamp.newBuilder().setSeconds(2)))
-        .setStatus(PodStatus.newBuilder().setPhase("Running"))
-        .build());
+    Pod.Builder pod = pod("default", unique("web")).setStatus(PodStatus.newBuilder().setPhase("Running"));
+    pod.getMetadataBuilder().setUid("chosen-by-client").setGeneration(7)
+        .setCreationTimestamp(Timestamp.newBuilder().setSeconds(1))
+        .setDeletionTimestamp(Timestamp.newBuilder().setSeconds(2))
+        .setDeletionGracePeriodSeconds(3);
+
+    Pod created = pods(writer()).create(pod.build());
 
     ObjectMeta meta = created.getMetadata();
     assertNotEquals("chosen-by-client", meta.getUid());
     assertEquals(1, meta.getGeneration());
     assertTrue(meta.getCreationTimestamp().getSeconds() > 1, "creationTimestamp");
     assertFalse(meta.hasDeletionTimestamp(), "deletionTimestamp");
+    assertFalse(meta.hasDeletionGracePeriodSeconds(), "deletionGracePeriodSeconds");
     assertEquals("Pending", created.getStatus().getPhase());
   }
 

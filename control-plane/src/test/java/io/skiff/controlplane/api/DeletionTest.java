@@ -11,9 +11,9 @@ import static io.skiff.controlplane.api.ApiTesting.replicaSets;
 import static io.skiff.controlplane.api.ApiTesting.storeRevision;
 import static io.skiff.controlplane.api.ApiTesting.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Channel;
 import io.grpc.Status;
 import io.skiff.api.v1.DeleteRequest;
 import io.skiff.api.v1.Pod;
@@ -47,9 +47,9 @@ class DeletionTest {
   @Test
   void anUnboundPodIsDeletedAtOnce() {
     String name = unique("web");
-    Pod created = pods(cluster.channel(0)).create(pod("default", name).build());
+    Pod created = pods(api()).create(pod("default", name).build());
 
-    Pod deleted = pods(cluster.channel(0)).delete(delete(name).build());
+    Pod deleted = pods(api()).delete(delete(name).build());
 
     assertEquals(created.getMetadata().getUid(), deleted.getMetadata().getUid());
     assertNotFound(name);
@@ -58,9 +58,9 @@ class DeletionTest {
   @Test
   void anUnboundPodIsDeletedAtOnceWhateverGracePeriodIsAsked() {
     String name = unique("web");
-    pods(cluster.channel(0)).create(pod("default", name).build());
+    pods(api()).create(pod("default", name).build());
 
-    pods(cluster.channel(0)).delete(delete(name).setGracePeriodSeconds(30).build());
+    pods(api()).delete(delete(name).setGracePeriodSeconds(30).build());
 
     assertNotFound(name);
   }
@@ -68,38 +68,38 @@ class DeletionTest {
   @Test
   void aBoundPodIsMarkedWithTheDefaultGracePeriodAndStays() {
     String name = unique("web");
-    pods(cluster.channel(0)).create(bound(name).build());
+    pods(api()).create(bound(name).build());
 
     long before = Instant.now().getEpochSecond();
-    Pod marked = pods(cluster.channel(0)).delete(delete(name).build());
+    Pod marked = pods(api()).delete(delete(name).build());
     long after = Instant.now().getEpochSecond();
 
     assertEquals(30, marked.getMetadata().getDeletionGracePeriodSeconds());
     long deadline = marked.getMetadata().getDeletionTimestamp().getSeconds();
     assertTrue(deadline >= before + 30 - 1 && deadline <= after + 30 + 1, "deletionTimestamp " + deadline);
-    assertEquals(marked, pods(cluster.channel(0)).get(get("default", name)));
+    assertEquals(marked, pods(api()).get(get("default", name)));
   }
 
   @Test
   void aSecondDeleteOfAMarkedPodChangesNothingUnlessItShortensTheGracePeriod() {
     String name = unique("web");
-    pods(cluster.channel(0)).create(bound(name).build());
-    Pod marked = pods(cluster.channel(0)).delete(delete(name).build());
+    pods(api()).create(bound(name).build());
+    Pod marked = pods(api()).delete(delete(name).build());
 
-    assertEquals(marked, pods(cluster.channel(0)).delete(delete(name).build()), "the same grace period again");
-    assertEquals(marked, pods(cluster.channel(0)).delete(delete(name).setGracePeriodSeconds(60).build()),
+    assertEquals(marked, pods(api()).delete(delete(name).build()), "the same grace period again");
+    assertEquals(marked, pods(api()).delete(delete(name).setGracePeriodSeconds(60).build()),
         "a longer grace period");
-    Pod shortened = pods(cluster.channel(0)).delete(delete(name).setGracePeriodSeconds(5).build());
+    Pod shortened = pods(api()).delete(delete(name).setGracePeriodSeconds(5).build());
     assertEquals(5, shortened.getMetadata().getDeletionGracePeriodSeconds());
   }
 
   @Test
   void aDeleteWithGracePeriodZeroRemovesAMarkedPod() {
     String name = unique("web");
-    pods(cluster.channel(0)).create(bound(name).build());
-    pods(cluster.channel(0)).delete(delete(name).build());
+    pods(api()).create(bound(name).build());
+    pods(api()).delete(delete(name).build());
 
-    pods(cluster.channel(0)).delete(delete(name).setGracePeriodSeconds(0).build());
+    pods(api()).delete(delete(name).setGracePeriodSeconds(0).build());
 
     assertNotFound(name);
   }
@@ -109,18 +109,21 @@ class DeletionTest {
     String name = unique("web");
     Pod.Builder pod = bound(name);
     pod.getSpecBuilder().setTerminationGracePeriodSeconds(7);
-    pods(cluster.channel(0)).create(pod.build());
+    pods(api()).create(pod.build());
 
-    assertEquals(7, pods(cluster.channel(0)).delete(delete(name).build()).getMetadata().getDeletionGracePeriodSeconds());
+    Pod marked = pods(api()).delete(delete(name).build());
+
+    assertEquals(7, marked.getMetadata().getDeletionGracePeriodSeconds());
   }
 
   @Test
   void aFinishedBoundPodIsDeletedAtOnce() {
     String name = unique("web");
-    Pod pod = pods(cluster.channel(0)).create(bound(name).build());
-    pods(cluster.channel(0)).updateStatus(pod.toBuilder().setStatus(PodStatus.newBuilder().setPhase("Succeeded")).build());
+    Pod pod = pods(api()).create(bound(name).build());
+    pods(api()).updateStatus(pod.toBuilder()
+        .setStatus(PodStatus.newBuilder().setPhase("Succeeded")).build());
 
-    pods(cluster.channel(0)).delete(delete(name).build());
+    pods(api()).delete(delete(name).build());
 
     assertNotFound(name);
   }
@@ -128,18 +131,18 @@ class DeletionTest {
   @Test
   void aPodBeingDeletedGracefullyStaysThroughUpdates() {
     String name = unique("web");
-    pods(cluster.channel(0)).create(bound(name).build());
-    Pod marked = pods(cluster.channel(0)).delete(delete(name).build());
+    pods(api()).create(bound(name).build());
+    Pod marked = pods(api()).delete(delete(name).build());
 
     // its node agent reports the containers stopping, then a controller labels it
-    Pod stopping = pods(cluster.channel(0)).updateStatus(marked.toBuilder()
+    Pod stopping = pods(api()).updateStatus(marked.toBuilder()
         .setStatus(marked.getStatus().toBuilder().setPhase("Running").setMessage("stopping")).build());
-    Pod labelled = pods(cluster.channel(0)).update(stopping.toBuilder()
+    Pod labelled = pods(api()).update(stopping.toBuilder()
         .setMetadata(stopping.getMetadata().toBuilder().putLabels("stopping", "true")).build());
 
-    assertEquals(labelled, pods(cluster.channel(0)).get(get("default", name)));
+    assertEquals(labelled, pods(api()).get(get("default", name)));
     assertEquals(marked.getMetadata().getDeletionTimestamp(), labelled.getMetadata().getDeletionTimestamp());
-    pods(cluster.channel(0)).delete(delete(name).setGracePeriodSeconds(0).build());
+    pods(api()).delete(delete(name).setGracePeriodSeconds(0).build());
     assertNotFound(name);
   }
 
@@ -148,18 +151,18 @@ class DeletionTest {
     String name = unique("web");
     Pod.Builder pod = pod("default", name);
     pod.getMetadataBuilder().addFinalizers("example.com/a").addFinalizers("example.com/b");
-    pods(cluster.channel(0)).create(pod.build());
+    pods(api()).create(pod.build());
 
-    Pod marked = pods(cluster.channel(0)).delete(delete(name).build());
+    Pod marked = pods(api()).delete(delete(name).build());
     assertTrue(marked.getMetadata().hasDeletionTimestamp(), "deletionTimestamp");
     assertEquals(0, marked.getMetadata().getDeletionGracePeriodSeconds());
-    assertEquals(marked, pods(cluster.channel(0)).get(get("default", name)));
+    assertEquals(marked, pods(api()).get(get("default", name)));
 
-    Pod oneLeft = pods(cluster.channel(0)).update(marked.toBuilder()
+    Pod oneLeft = pods(api()).update(marked.toBuilder()
         .setMetadata(marked.getMetadata().toBuilder().clearFinalizers().addFinalizers("example.com/b")).build());
-    assertEquals(oneLeft, pods(cluster.channel(0)).get(get("default", name)));
+    assertEquals(oneLeft, pods(api()).get(get("default", name)));
 
-    pods(cluster.channel(0)).update(oneLeft.toBuilder()
+    pods(api()).update(oneLeft.toBuilder()
         .setMetadata(oneLeft.getMetadata().toBuilder().clearFinalizers()).build());
     assertNotFound(name);
   }
@@ -169,14 +172,15 @@ class DeletionTest {
     String name = unique("web");
     Pod.Builder pod = bound(name);
     pod.getMetadataBuilder().addFinalizers("example.com/a");
-    pods(cluster.channel(0)).create(pod.build());
-    pods(cluster.channel(0)).delete(delete(name).build());
+    pods(api()).create(pod.build());
+    pods(api()).delete(delete(name).build());
 
-    Pod held = pods(cluster.channel(0)).delete(delete(name).setGracePeriodSeconds(0).build());
+    Pod held = pods(api()).delete(delete(name).setGracePeriodSeconds(0).build());
     assertEquals(0, held.getMetadata().getDeletionGracePeriodSeconds());
-    assertEquals(held, pods(cluster.channel(0)).get(get("default", name)));
+    assertEquals(held, pods(api()).get(get("default", name)));
 
-    pods(cluster.channel(0)).update(held.toBuilder().setMetadata(held.getMetadata().toBuilder().clearFinalizers()).build());
+    pods(api()).update(held.toBuilder()
+        .setMetadata(held.getMetadata().toBuilder().clearFinalizers()).build());
     assertNotFound(name);
   }
 
@@ -185,46 +189,47 @@ class DeletionTest {
     String name = unique("rs");
     ReplicaSet.Builder rs = replicaSet("default", name);
     rs.getMetadataBuilder().addFinalizers("example.com/a");
-    replicaSets(cluster.channel(0)).create(rs.build());
-    ReplicaSet marked = replicaSets(cluster.channel(0)).delete(delete(name).build());
+    replicaSets(api()).create(rs.build());
+    ReplicaSet marked = replicaSets(api()).delete(delete(name).build());
 
-    assertRefused(Status.Code.INVALID_ARGUMENT, () -> replicaSets(cluster.channel(0)).update(marked.toBuilder()
+    assertRefused(Status.Code.INVALID_ARGUMENT, () -> replicaSets(api()).update(marked.toBuilder()
         .setMetadata(marked.getMetadata().toBuilder().addFinalizers("example.com/b")).build()),
         "metadata.finalizers: Forbidden", "no new finalizers can be added if the object is being deleted",
         "\"example.com/b\"");
-    assertEquals(marked, replicaSets(cluster.channel(0)).get(get("default", name)));
+    assertEquals(marked, replicaSets(api()).get(get("default", name)));
   }
 
   @Test
   void aDeleteWithAnotherUidIsRefused() {
     String name = unique("web");
-    Pod pod = pods(cluster.channel(0)).create(pod("default", name).build());
+    Pod pod = pods(api()).create(pod("default", name).build());
 
-    assertRefused(Status.Code.FAILED_PRECONDITION, () -> pods(cluster.channel(0)).delete(delete(name)
+    assertRefused(Status.Code.FAILED_PRECONDITION, () -> pods(api()).delete(delete(name)
         .setPreconditions(Preconditions.newBuilder().setUid("not-its-uid")).build()),
         "UID in precondition: not-its-uid", "UID in object meta: " + pod.getMetadata().getUid());
-    assertEquals(pod, pods(cluster.channel(0)).get(get("default", name)));
+    assertEquals(pod, pods(api()).get(get("default", name)));
   }
 
   @Test
   void aDeleteWithAStaleResourceVersionIsAborted() {
     String name = unique("web");
-    Pod pod = pods(cluster.channel(0)).create(pod("default", name).build());
-    Pod updated = pods(cluster.channel(0)).update(pod.toBuilder()
+    Pod pod = pods(api()).create(pod("default", name).build());
+    Pod updated = pods(api()).update(pod.toBuilder()
         .setMetadata(pod.getMetadata().toBuilder().putLabels("rev", "2")).build());
 
-    assertRefused(Status.Code.ABORTED, () -> pods(cluster.channel(0)).delete(delete(name)
-        .setPreconditions(Preconditions.newBuilder().setResourceVersion(pod.getMetadata().getResourceVersion())).build()),
+    assertRefused(Status.Code.ABORTED, () -> pods(api()).delete(delete(name)
+        .setPreconditions(Preconditions.newBuilder().setResourceVersion(pod.getMetadata().getResourceVersion()))
+        .build()),
         "current resource_version " + updated.getMetadata().getResourceVersion());
-    assertEquals(updated, pods(cluster.channel(0)).get(get("default", name)));
+    assertEquals(updated, pods(api()).get(get("default", name)));
   }
 
   @Test
   void aDeleteWhosePreconditionsHoldDeletes() {
     String name = unique("web");
-    Pod pod = pods(cluster.channel(0)).create(pod("default", name).build());
+    Pod pod = pods(api()).create(pod("default", name).build());
 
-    pods(cluster.channel(0)).delete(delete(name).setPreconditions(Preconditions.newBuilder()
+    pods(api()).delete(delete(name).setPreconditions(Preconditions.newBuilder()
         .setUid(pod.getMetadata().getUid()).setResourceVersion(pod.getMetadata().getResourceVersion())).build());
 
     assertNotFound(name);
@@ -233,15 +238,15 @@ class DeletionTest {
   @Test
   void badDeleteOptionsAreRefusedAndAMissingObjectIsNotFound() {
     String name = unique("web");
-    pods(cluster.channel(0)).create(pod("default", name).build());
+    pods(api()).create(pod("default", name).build());
     long revision = storeRevision(cluster.master(0));
 
     assertRefused(Status.Code.INVALID_ARGUMENT,
-        () -> pods(cluster.channel(0)).delete(delete(name).setGracePeriodSeconds(-1).build()), "gracePeriodSeconds");
+        () -> pods(api()).delete(delete(name).setGracePeriodSeconds(-1).build()), "gracePeriodSeconds");
     assertRefused(Status.Code.INVALID_ARGUMENT,
-        () -> pods(cluster.channel(0)).delete(delete(name).setPropagationPolicy("Eventually").build()),
+        () -> pods(api()).delete(delete(name).setPropagationPolicy("Eventually").build()),
         "propagationPolicy", "\"Eventually\"");
-    assertRefused(Status.Code.NOT_FOUND, () -> pods(cluster.channel(0)).delete(delete(name + "-missing").build()),
+    assertRefused(Status.Code.NOT_FOUND, () -> pods(api()).delete(delete(name + "-missing").build()),
         "pods \"" + name + "-missing\" not found");
     assertEquals(revision, storeRevision(cluster.master(0)), "nothing written");
   }
@@ -249,11 +254,15 @@ class DeletionTest {
   @Test
   void aReplicaSetIsDeletedAtOnceWhateverGracePeriodIsAsked() {
     String name = unique("rs");
-    replicaSets(cluster.channel(0)).create(replicaSet("default", name).build());
+    replicaSets(api()).create(replicaSet("default", name).build());
 
-    replicaSets(cluster.channel(0)).delete(delete(name).setGracePeriodSeconds(30).build());
+    replicaSets(api()).delete(delete(name).setGracePeriodSeconds(30).build());
 
-    assertRefused(Status.Code.NOT_FOUND, () -> replicaSets(cluster.channel(0)).get(get("default", name)));
+    assertRefused(Status.Code.NOT_FOUND, () -> replicaSets(api()).get(get("default", name)));
+  }
+
+  private static Channel api() {
+    return cluster.channel(0);
   }
 
   private static Pod.Builder bound(String name) {
@@ -267,7 +276,7 @@ class DeletionTest {
   }
 
   private static void assertNotFound(String name) {
-    assertRefused(Status.Code.NOT_FOUND, () -> pods(cluster.channel(0)).get(get("default", name)),
+    assertRefused(Status.Code.NOT_FOUND, () -> pods(api()).get(get("default", name)),
         "pods \"" + name + "\" not found");
     assertEquals(0, modRevision(cluster.master(0), podKey("default", name)));
   }

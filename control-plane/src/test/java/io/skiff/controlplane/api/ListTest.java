@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -96,7 +97,8 @@ class ListTest extends OneAndThreeMasters {
       "app=no way|expected ',' or end of string, found 'way'"})
   void aBadLabelSelectorIsInvalidAndNamed(String selector, String problem) {
     assertRefused(Status.Code.INVALID_ARGUMENT, () -> pods(reader()).list(ListRequest.newBuilder()
-        .setNamespace("default").setLabelSelector(selector).build()), "label_selector", "\"" + selector + "\"", problem);
+        .setNamespace("default").setLabelSelector(selector).build()),
+        "label_selector", "\"" + selector + "\"", problem);
   }
 
   @ParameterizedTest(name = "field selector \"{0}\"")
@@ -113,7 +115,8 @@ class ListTest extends OneAndThreeMasters {
   @Test
   void aFieldSupportedByOneKindIsNotSupportedByAnother() {
     assertRefused(Status.Code.INVALID_ARGUMENT, () -> replicaSets(reader()).list(ListRequest.newBuilder()
-        .setFieldSelector("spec.nodeName=node-1").build()), "field_selector", "field label not supported: spec.nodeName");
+        .setFieldSelector("spec.nodeName=node-1").build()),
+        "field_selector", "field label not supported: spec.nodeName");
   }
 
   @Test
@@ -142,7 +145,8 @@ class ListTest extends OneAndThreeMasters {
         "every page at one resource_version");
     assertEquals("", pages.get(pages.size() - 1).getMetadata().getContinue(), "the last page has no continue");
     assertEquals(List.of("p-0", "p-00", "p-1", "p-2", "p-3", "p-4", "p-6", "p-9"),
-        names(pods(reader()).list(ListRequest.newBuilder().setNamespace(ns).build())), "a new listing sees the changes");
+        names(pods(reader()).list(ListRequest.newBuilder().setNamespace(ns).build())),
+        "a new listing sees the changes");
   }
 
   @Test
@@ -189,8 +193,8 @@ class ListTest extends OneAndThreeMasters {
     String token = pods(writer()).list(page(ns, 1).build()).getMetadata().getContinue();
     assertFalse(token.isEmpty());
     String raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-    String future = Base64.getUrlEncoder().withoutPadding().encodeToString(
-        ((storeRevision(cluster.master(0)) + 1_000_000) + raw.substring(raw.indexOf(':'))).getBytes(StandardCharsets.UTF_8));
+    // the same token with a revision far past the store's
+    String future = base64((storeRevision(cluster.master(0)) + 1_000_000) + raw.substring(raw.indexOf(':')));
 
     Map<String, Executable> forgeries = new LinkedHashMap<>();
     forgeries.put("not base64", () -> pods(reader()).list(page(ns, 1).setContinue("not a token!").build()));
@@ -202,9 +206,11 @@ class ListTest extends OneAndThreeMasters {
     forgeries.put("another namespace's token", () -> pods(reader()).list(page(other, 1).setContinue(token).build()));
     forgeries.put("a pod listing's token for replica sets", () -> replicaSets(reader()).list(ListRequest.newBuilder()
         .setNamespace(ns).setLimit(1).setContinue(token).build()));
-    forgeries.put("a revision the store has not reached", () -> pods(reader()).list(page(ns, 1).setContinue(future).build()));
+    forgeries.put("a revision the store has not reached",
+        () -> pods(reader()).list(page(ns, 1).setContinue(future).build()));
     List<Executable> checks = new ArrayList<>();
-    forgeries.forEach((what, call) -> checks.add(() -> assertRefused(what, Status.Code.INVALID_ARGUMENT, call, "continue")));
+    forgeries.forEach((what, call) ->
+        checks.add(() -> assertRefused(what, Status.Code.INVALID_ARGUMENT, call, "continue")));
     assertAll(checks);
   }
 
@@ -232,7 +238,8 @@ class ListTest extends OneAndThreeMasters {
 
     PodList paged = pods(reader()).list(ListRequest.newBuilder().setLabelSelector("run=" + run).setLimit(2).build());
     List<PodList> pages = readAllPages(paged, "", 2, "run=" + run);
-    assertEquals(qualifiedNames(all), pages.stream().flatMap(p -> qualifiedNames(p).stream()).collect(Collectors.toSet()));
+    assertEquals(qualifiedNames(all),
+        pages.stream().flatMap(p -> qualifiedNames(p).stream()).collect(Collectors.toSet()), "paged across namespaces");
   }
 
   // ---- helpers ----
@@ -268,7 +275,7 @@ class ListTest extends OneAndThreeMasters {
 
   /** For each selector, the names a List with it returns (read through {@link #reader()}), all checked. */
   private void assertSelections(Map<String, Set<String>> expected,
-      java.util.function.Function<String, ListRequest.Builder> request) {
+      Function<String, ListRequest.Builder> request) {
     List<Executable> checks = new ArrayList<>();
     for (Map.Entry<String, Set<String>> entry : expected.entrySet()) {
       checks.add(() -> assertEquals(entry.getValue(),

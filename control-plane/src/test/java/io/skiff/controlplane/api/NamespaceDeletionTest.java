@@ -84,7 +84,8 @@ class NamespaceDeletionTest {
     assertTrue(finalizing.getMetadata().hasDeletionTimestamp(), "the held pod is being deleted");
     assertEquals("Terminating", namespaces(api).get(get("", doomed)).getStatus().getPhase(), "still there");
 
-    pods(api).update(finalizing.toBuilder().setMetadata(finalizing.getMetadata().toBuilder().clearFinalizers()).build());
+    pods(api).update(finalizing.toBuilder()
+        .setMetadata(finalizing.getMetadata().toBuilder().clearFinalizers()).build());
     await().atMost(PATIENCE).until(() -> isGone(() -> namespaces(api).get(get("", doomed))));
 
     assertEquals(0, storedKeys(doomed), "nothing of the namespace is left in the store");
