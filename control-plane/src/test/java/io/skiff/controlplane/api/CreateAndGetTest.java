@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Timestamp;
+import io.grpc.Channel;
 import io.grpc.Status;
 import io.skiff.api.v1.ListRequest;
 import io.skiff.api.v1.Namespace;
@@ -23,6 +24,13 @@ import io.skiff.api.v1.ObjectMeta;
 import io.skiff.api.v1.Pod;
 import io.skiff.api.v1.PodStatus;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Create and Get: what the server sets, where the object lands in the store, and the namespace rules. */
@@ -87,6 +95,32 @@ class CreateAndGetTest extends OneAndThreeMasters {
     assertRefused(Status.Code.ALREADY_EXISTS, () -> pods(reader()).create(pod("default", name).build()),
         "pods \"" + name + "\" already exists");
     assertEquals(first, pods(reader()).get(get("default", name)));
+  }
+
+  @Test
+  void ofConcurrentCreatesOfOneNameExactlyOneSucceeds() throws Exception {
+    String name = unique("race");
+    int racers = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(racers);
+    List<Future<Pod>> results = new ArrayList<>();
+    try {
+      for (int i = 0; i < racers; i++) {
+        Channel channel = cluster.channel(i % cluster.size());
+        results.add(pool.submit(() -> pods(channel).create(pod("default", name).build())));
+      }
+      List<Pod> winners = new ArrayList<>();
+      for (Future<Pod> result : results) {
+        try {
+          winners.add(result.get(30, TimeUnit.SECONDS));
+        } catch (ExecutionException e) {
+          assertEquals(Status.Code.ALREADY_EXISTS, Status.fromThrowable(e.getCause()).getCode(), e.toString());
+        }
+      }
+      assertEquals(1, winners.size(), "winners");
+      assertEquals(winners.get(0), pods(reader()).get(get("default", name)));
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -15,6 +15,7 @@ import static io.skiff.controlplane.api.ApiTesting.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import com.google.protobuf.Timestamp;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -156,6 +157,22 @@ class UpdateTest extends OneAndThreeMasters {
     assertEquals("Running", updated.getStatus().getPhase());
     assertEquals("10.0.0.7", updated.getStatus().getPodIp());
     assertEquals(updated, pods(writer()).get(get("default", name)));
+  }
+
+  @Test
+  void anUpdateKeepsTheServerSetMetadata() {
+    String name = unique("web");
+    Pod pod = pods(writer()).create(pod("default", name).build());
+
+    Pod.Builder sent = withLabel(pod, "tier", "front").toBuilder();
+    sent.getMetadataBuilder().setGeneration(99).setCreationTimestamp(Timestamp.newBuilder().setSeconds(1))
+        .setDeletionTimestamp(Timestamp.newBuilder().setSeconds(2)).setDeletionGracePeriodSeconds(0);
+
+    Pod updated = pods(reader()).update(sent.build());
+
+    assertEquals(pod.getMetadata().toBuilder().putLabels("tier", "front").clearResourceVersion().build(),
+        updated.getMetadata().toBuilder().clearResourceVersion().build(), "only the label changed");
+    assertEquals(updated, pods(writer()).get(get("default", name)), "and the pod is not being deleted");
   }
 
   @Test
