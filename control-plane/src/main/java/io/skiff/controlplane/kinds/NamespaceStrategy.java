@@ -43,8 +43,14 @@ final class NamespaceStrategy implements Strategy<Namespace> {
   @Override
   public void validate(Namespace namespace, FieldErrors errors) {
     String phase = namespace.getStatus().getPhase();
+    FieldPath phasePath = FieldPath.root("status").child("phase");
     if (!phase.isEmpty() && !phase.equals(ACTIVE) && !phase.equals(TERMINATING)) {
-      errors.notSupported(FieldPath.root("status").child("phase"), phase, List.of(ACTIVE, TERMINATING));
+      errors.notSupported(phasePath, phase, List.of(ACTIVE, TERMINATING));
+    } else if (namespace.getMetadata().hasDeletionTimestamp() && !phase.equals(TERMINATING)) {
+      errors.invalid(phasePath, phase, "may only be 'Terminating' if `deletionTimestamp` is not empty");
+    } else if (!namespace.getMetadata().hasDeletionTimestamp() && phase.equals(TERMINATING)) {
+      // a Terminating phase is what has the namespace cleaner delete everything in it
+      errors.invalid(phasePath, phase, "may only be 'Terminating' if `deletionTimestamp` is set");
     }
   }
 

@@ -176,6 +176,11 @@ public final class Registry<T extends Message> {
             .setRevision(revision).setLimit(limit == 0 ? 0 : Math.max(limit + 1, 256)).build()));
       } catch (ApiException e) {
         if (e.code() == Status.Code.OUT_OF_RANGE) {
+          // the store says the same for a revision compacted away and one it has not reached
+          if (revision > currentRevision()) {
+            throw ApiException.invalid("continue: not a token this server issued: its revision " + revision
+                + " is in the future");
+          }
           throw new ApiException(Status.Code.OUT_OF_RANGE,
               "continue: the listing's revision " + revision + " was compacted; list again from the start");
         }
@@ -203,6 +208,11 @@ public final class Registry<T extends Message> {
       }
       from = kvs.get(kvs.size() - 1).getKey().concat(ByteString.copyFrom(new byte[] {0}));
     }
+  }
+
+  private long currentRevision() {
+    return StoreCalls.await(store.range(RangeRequest.newBuilder().setKey(kind.prefix()).setCountOnly(true).build()))
+        .getHeader().getRevision();
   }
 
   /** One page of a List. */
@@ -264,7 +274,8 @@ public final class Registry<T extends Message> {
    * Read, change, compare-and-swap, retried on conflict: the one write path
    * for updates. {@code change} sees the stored object and may throw
    * ApiException. With a non-zero {@code precondition} a conflict is ABORTED.
-   * An object being deleted whose last finalizer goes is removed.
+   * An object being deleted whose last finalizer goes is removed, unless it is
+   * in its grace period (a pod stopping: its final Delete removes it).
    */
   public T guaranteedUpdate(String namespace, String name, long precondition, UnaryOperator<T> change) {
     ByteString key = kind.key(namespace, name);
@@ -291,13 +302,15 @@ public final class Registry<T extends Message> {
         }
         throw e;
       }
+      // compared as stored: what a client sends back carries api_version, kind and resource_version
       if (kind.forStore(updated).equals(current.object())) {
         if (guess) {
           continue;
         }
         return kind.forClient(current.object(), current.revision());
       }
-      boolean remove = kind.meta(updated).hasDeletionTimestamp() && !held(updated);
+      ObjectMeta meta = kind.meta(updated);
+      boolean remove = meta.hasDeletionTimestamp() && meta.getDeletionGracePeriodSeconds() == 0 && !held(updated);
       RequestOp op = remove ? delete(key) : put(key, encode(updated, name));
       TxnResponse response = casWrite(key, current.revision(), op);
       if (response.getSucceeded()) {
@@ -337,8 +350,9 @@ public final class Registry<T extends Message> {
       }
       T object = current.object();
       ObjectMeta meta = kind.meta(object);
-      long grace = request.hasGracePeriodSeconds() ? request.getGracePeriodSeconds()
-          : kind.strategy().defaultGracePeriodSeconds(object);
+      // only what the strategy deletes gracefully (a bound, running pod) takes a grace period at all
+      long byDefault = kind.strategy().defaultGracePeriodSeconds(object);
+      long grace = byDefault == 0 ? 0 : request.hasGracePeriodSeconds() ? request.getGracePeriodSeconds() : byDefault;
       boolean removeNow = grace == 0 && !held(object);
       boolean mark = !removeNow && (!meta.hasDeletionTimestamp() || grace < meta.getDeletionGracePeriodSeconds());
       String refusal = kind.strategy().deletionRefusal(object);

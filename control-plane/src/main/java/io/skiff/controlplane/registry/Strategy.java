@@ -49,7 +49,10 @@ public interface Strategy<T extends Message> {
     return Map.of();
   }
 
-  /** Grace period when a Delete does not give one. */
+  /**
+   * Grace period when a Delete does not give one. 0 means the object is not
+   * deleted gracefully at all: a grace period the Delete asks for is ignored.
+   */
   default long defaultGracePeriodSeconds(T object) {
     return 0;
   }
