@@ -106,6 +106,18 @@ class NamespaceDeletionTest {
     assertEquals(0, storedKeys(doomed));
   }
 
+  @Test
+  void theSystemNamespacesMayNotBeDeleted() {
+    Channel api = cluster.channel(0);
+    for (String name : List.of("default", "skiff-system")) {
+      Namespace before = namespaces(api).get(get("", name));
+      assertRefused(Status.Code.FAILED_PRECONDITION,
+          () -> namespaces(api).delete(DeleteRequest.newBuilder().setName(name).build()),
+          "namespace \"" + name + "\" may not be deleted");
+      assertEquals(before, namespaces(api).get(get("", name)));
+    }
+  }
+
   /** One object of every namespaced kind; returns them as created. */
   private static List<Message> fill(Channel api, String namespace) {
     Pod.Builder quickToStop = pod(namespace, "bound");
