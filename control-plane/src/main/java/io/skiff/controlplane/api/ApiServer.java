@@ -7,6 +7,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.skiff.controlplane.kinds.Kinds;
+import io.skiff.controlplane.registry.Kind;
 import io.skiff.controlplane.master.ApiResources;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -47,15 +48,15 @@ public final class ApiServer implements AutoCloseable {
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(ProtoReflectionService.newInstance())
         .addService(health.getHealthService());
-    for (Kinds.Served<?> served : Kinds.ALL) {
-      builder.addService(bind(served));
+    for (Kind<?> kind : Kinds.ALL) {
+      builder.addService(bind(kind));
     }
     server = builder.build().start();
     log.info("API serving on {}", address);
   }
 
-  private <T extends Message> io.grpc.ServerServiceDefinition bind(Kinds.Served<T> served) {
-    return new KindService<>(resources.registry(served.kind()), resources.cache(served.kind())).bind(served.service());
+  private <T extends Message> io.grpc.ServerServiceDefinition bind(Kind<T> kind) {
+    return new KindService<>(resources.registry(kind), resources.cache(kind)).bind(kind.type().service());
   }
 
   /** The port actually bound (for port 0 in tests). */

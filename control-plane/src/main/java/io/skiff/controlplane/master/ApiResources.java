@@ -33,9 +33,9 @@ public final class ApiResources implements AutoCloseable {
     registries.put(Kinds.NAMESPACES, namespaces);
     caches.put(Kinds.NAMESPACES, namespaceCache);
     NamespaceGate gate = new StoreNamespaceGate(namespaces, namespaceCache::stored);
-    for (Kinds.Served<?> served : Kinds.ALL) {
-      if (served.kind() != Kinds.NAMESPACES) {
-        add(served.kind(), gate, store, clock, maxObjectBytes, cacheSettings);
+    for (Kind<?> kind : Kinds.ALL) {
+      if (kind != Kinds.NAMESPACES) {
+        add(kind, gate, store, clock, maxObjectBytes, cacheSettings);
       }
     }
   }

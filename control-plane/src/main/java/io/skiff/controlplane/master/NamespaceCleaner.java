@@ -50,9 +50,9 @@ final class NamespaceCleaner implements AutoCloseable {
 
   private void clean(String name) {
     int left = 0;
-    for (Kinds.Served<?> served : Kinds.ALL) {
-      if (served.kind().namespaced()) {
-        left += deleteAll(served.kind(), name);
+    for (Kind<?> kind : Kinds.ALL) {
+      if (kind.namespaced()) {
+        left += deleteAll(kind, name);
       }
     }
     if (left == 0) {

@@ -5,6 +5,7 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.skiff.api.v1.ObjectMeta;
+import io.skiff.client.ResourceType;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -13,11 +14,7 @@ import java.nio.charset.StandardCharsets;
  * status) through the protobuf descriptor, so the registry needs no per-kind code.
  */
 public final class Kind<T extends Message> {
-  private final String resource;
-  private final String kind;
-  private final String apiVersion;
-  private final boolean namespaced;
-  private final T prototype;
+  private final ResourceType<T> type;
   private final Strategy<T> strategy;
   private final FieldDescriptor apiVersionField;
   private final FieldDescriptor kindField;
@@ -25,42 +22,40 @@ public final class Kind<T extends Message> {
   private final FieldDescriptor specField;
   private final FieldDescriptor statusField;
 
-  /**
-   * @param resource the plural lower-case name: "pods", the store key segment
-   * @param prototype the message's default instance, e.g. {@code Pod.getDefaultInstance()}
-   */
-  public Kind(String resource, String kind, String apiVersion, boolean namespaced, T prototype, Strategy<T> strategy) {
-    this.resource = resource;
-    this.kind = kind;
-    this.apiVersion = apiVersion;
-    this.namespaced = namespaced;
-    this.prototype = prototype;
+  public Kind(ResourceType<T> type, Strategy<T> strategy) {
+    this.type = type;
     this.strategy = strategy;
-    var type = prototype.getDescriptorForType();
-    this.apiVersionField = type.findFieldByName("api_version");
-    this.kindField = type.findFieldByName("kind");
-    this.metadataField = type.findFieldByName("metadata");
-    this.specField = type.findFieldByName("spec");
-    this.statusField = type.findFieldByName("status");
+    var descriptor = type.prototype().getDescriptorForType();
+    this.apiVersionField = descriptor.findFieldByName("api_version");
+    this.kindField = descriptor.findFieldByName("kind");
+    this.metadataField = descriptor.findFieldByName("metadata");
+    this.specField = descriptor.findFieldByName("spec");
+    this.statusField = descriptor.findFieldByName("status");
     if (apiVersionField == null || kindField == null || metadataField == null) {
-      throw new IllegalArgumentException(type.getFullName() + " lacks api_version, kind or metadata");
+      throw new IllegalArgumentException(descriptor.getFullName() + " lacks api_version, kind or metadata");
     }
   }
 
+  /** The names, message and service, as clients know them. */
+  public ResourceType<T> type() {
+    return type;
+  }
+
+  /** The plural lower-case name ("pods"): the store key segment. */
   public String resource() {
-    return resource;
+    return type.resource();
   }
 
   public String kind() {
-    return kind;
+    return type.kind();
   }
 
   public String apiVersion() {
-    return apiVersion;
+    return type.apiVersion();
   }
 
   public boolean namespaced() {
-    return namespaced;
+    return type.namespaced();
   }
 
   public boolean hasStatus() {
@@ -72,18 +67,18 @@ public final class Kind<T extends Message> {
   }
 
   public T prototype() {
-    return prototype;
+    return type.prototype();
   }
 
   // ---- store layout: /registry/<resource>/[<namespace>/]<name> ----
 
   public ByteString prefix() {
-    return ByteString.copyFromUtf8("/registry/" + resource + "/");
+    return ByteString.copyFromUtf8("/registry/" + type.resource() + "/");
   }
 
   /** Every object of one namespace, or every object when namespace is empty. */
   public ByteString prefix(String namespace) {
-    return namespaced && !namespace.isEmpty() ? prefix().concat(ByteString.copyFromUtf8(namespace + "/")) : prefix();
+    return type.namespaced() && !namespace.isEmpty() ? prefix().concat(ByteString.copyFromUtf8(namespace + "/")) : prefix();
   }
 
   public ByteString key(String namespace, String name) {
@@ -92,7 +87,7 @@ public final class Kind<T extends Message> {
 
   /** The namespace a key belongs to ("" for cluster-scoped kinds). */
   public String namespaceOf(ByteString key) {
-    if (!namespaced) {
+    if (!type.namespaced()) {
       return "";
     }
     String rest = key.substring(prefix().size()).toString(StandardCharsets.UTF_8);
@@ -105,9 +100,9 @@ public final class Kind<T extends Message> {
   @SuppressWarnings("unchecked")
   public T parse(ByteString bytes) {
     try {
-      return (T) prototype.getParserForType().parseFrom(bytes);
+      return (T) type.prototype().getParserForType().parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("stored " + kind + " is not decodable", e);
+      throw new IllegalStateException("stored " + type.kind() + " is not decodable", e);
     }
   }
 
@@ -144,8 +139,8 @@ public final class Kind<T extends Message> {
   public T forClient(T object, long resourceVersion) {
     @SuppressWarnings("unchecked")
     T out = (T) object.toBuilder()
-        .setField(apiVersionField, apiVersion)
-        .setField(kindField, kind)
+        .setField(apiVersionField, type.apiVersion())
+        .setField(kindField, type.kind())
         .setField(metadataField, meta(object).toBuilder().setResourceVersion(resourceVersion).build())
         .build();
     return out;
@@ -169,11 +164,11 @@ public final class Kind<T extends Message> {
 
   /** "Pod", or "Pod \"web\"", for messages. */
   public String describe(String name) {
-    return kind + " \"" + name + "\"";
+    return type.kind() + " \"" + name + "\"";
   }
 
   @Override
   public String toString() {
-    return resource;
+    return type.resource();
   }
 }
