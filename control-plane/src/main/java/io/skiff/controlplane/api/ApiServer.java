@@ -8,6 +8,7 @@ import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.skiff.controlplane.kinds.Kinds;
 import io.skiff.controlplane.registry.Kind;
+import io.skiff.store.raft.StorePeer;
 import io.skiff.controlplane.master.ApiResources;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -29,6 +30,7 @@ public final class ApiServer implements AutoCloseable {
   private static final int MAX_MESSAGE_BYTES = 4 << 20;
 
   private final ApiResources resources;
+  private final ClusterService cluster;
   private final HealthStatusManager health = new HealthStatusManager();
   private final ExecutorService handlers = Executors.newFixedThreadPool(HANDLER_THREADS, r -> {
     Thread t = new Thread(r, "api-handler");
@@ -37,8 +39,9 @@ public final class ApiServer implements AutoCloseable {
   });
   private Server server;
 
-  public ApiServer(ApiResources resources) {
+  public ApiServer(ApiResources resources, StorePeer peer) {
     this.resources = resources;
+    this.cluster = new ClusterService(peer);
   }
 
   public void start(InetSocketAddress address) throws IOException {
@@ -47,7 +50,8 @@ public final class ApiServer implements AutoCloseable {
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(ProtoReflectionService.newInstance())
-        .addService(health.getHealthService());
+        .addService(health.getHealthService())
+        .addService(cluster);
     for (Kind<?> kind : Kinds.ALL) {
       builder.addService(bind(kind));
     }
@@ -74,5 +78,6 @@ public final class ApiServer implements AutoCloseable {
       }
     }
     handlers.shutdownNow();
+    cluster.close();
   }
 }

@@ -49,7 +49,7 @@ public final class Master implements AutoCloseable {
     resources = new ApiResources(peer.store(), Clock.systemUTC(), config.maxObjectBytes(), config.watchCache());
     Bootstrap.ensureNamespaces(resources.registry(Kinds.NAMESPACES), QUORUM_PATIENCE);
     resources.start();
-    api = new ApiServer(resources);
+    api = new ApiServer(resources, peer);
     api.start(config.apiAddress());
     namespaceCleaner = new NamespaceCleaner(resources, config.namespaceCleanupInterval());
     compactor = new Compactor(peer.store(), config.compactionInterval());

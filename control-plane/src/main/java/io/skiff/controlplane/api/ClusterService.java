@@ -1,0 +1,105 @@
+package io.skiff.controlplane.api;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.skiff.api.v1.ClusterGrpc;
+import io.skiff.api.v1.Member;
+import io.skiff.api.v1.MembersRequest;
+import io.skiff.api.v1.MembersResponse;
+import io.skiff.api.v1.VersionInfo;
+import io.skiff.api.v1.VersionRequest;
+import io.skiff.proto.etcd.MaintenanceGrpc;
+import io.skiff.proto.etcd.StatusRequest;
+import io.skiff.proto.etcd.StatusResponse;
+import io.skiff.store.PeerSpec;
+import io.skiff.store.PeerStatus;
+import io.skiff.store.raft.StorePeer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * skiff.api.v1.Cluster: the masters as the store sees them. This master
+ * answers for itself from its peer; every other is asked over its etcd
+ * endpoint (Maintenance.Status), so an unreachable one shows as such.
+ */
+final class ClusterService extends ClusterGrpc.ClusterImplBase implements AutoCloseable {
+  private static final long ASK_TIMEOUT_MILLIS = 2_000;
+
+  private final StorePeer peer;
+  private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+  ClusterService(StorePeer peer) {
+    this.peer = peer;
+  }
+
+  @Override
+  public void members(MembersRequest request, StreamObserver<MembersResponse> observer) {
+    PeerStatus self = peer.status();
+    String leader = "";
+    MembersResponse.Builder response = MembersResponse.newBuilder().setAnsweredBy(peer.config().id());
+    for (PeerSpec spec : peer.peers()) {
+      if (self.leaderMemberId() != 0 && peer.memberId(spec.id()) == self.leaderMemberId()) {
+        leader = spec.id();
+      }
+      Member.Builder member = Member.newBuilder().setId(spec.id()).setRaftAddress(spec.raftAddress())
+          .setStoreAddress(spec.clientAddress()).setMemberId(peer.memberId(spec.id()));
+      if (spec.id().equals(peer.config().id())) {
+        describe(member, self.leaderMemberId(), self.term(), self.appliedIndex(), self.revision(), self.dbSizeBytes());
+      } else {
+        ask(spec, member);
+      }
+      response.addMembers(member);
+    }
+    observer.onNext(response.setLeader(leader).build());
+    observer.onCompleted();
+  }
+
+  private void ask(PeerSpec spec, Member.Builder member) {
+    if (spec.clientAddress().isEmpty()) {
+      member.setRole("unreachable").setError("no store address known");
+      return;
+    }
+    try {
+      StatusResponse status = MaintenanceGrpc.newBlockingStub(channel(spec))
+          .withDeadlineAfter(ASK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).status(StatusRequest.getDefaultInstance());
+      describe(member, status.getLeader(), status.getRaftTerm(), status.getRaftAppliedIndex(),
+          status.getHeader().getRevision(), status.getDbSize());
+    } catch (RuntimeException e) {
+      member.setRole("unreachable").setHealthy(false).setError(io.grpc.Status.fromThrowable(e).toString());
+    }
+  }
+
+  private static void describe(Member.Builder member, long leaderId, long term, long applied, long revision, long dbSize) {
+    boolean hasLeader = leaderId != 0;
+    member.setRole(!hasLeader ? "candidate" : leaderId == member.getMemberId() ? "leader" : "follower")
+        .setHealthy(hasLeader)
+        .setError(hasLeader ? "" : "no leader known")
+        .setRaftTerm(term).setRaftAppliedIndex(applied).setRevision(revision).setDbSizeBytes(dbSize);
+  }
+
+  private ManagedChannel channel(PeerSpec spec) {
+    return channels.computeIfAbsent(spec.id(), id -> NettyChannelBuilder
+        .forAddress(PeerSpec.host(spec.clientAddress()), PeerSpec.port(spec.clientAddress())).usePlaintext().build());
+  }
+
+  @Override
+  public void version(VersionRequest request, StreamObserver<VersionInfo> observer) {
+    observer.onNext(VersionInfo.newBuilder().setVersion(version())
+        .setJavaVersion(System.getProperty("java.version"))
+        .setOs(System.getProperty("os.name") + "/" + System.getProperty("os.arch")).build());
+    observer.onCompleted();
+  }
+
+  /** The build's version, from the jar's manifest ("dev" when run from classes). */
+  static String version() {
+    String version = ClusterService.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
+
+  @Override
+  public void close() {
+    channels.values().forEach(ManagedChannel::shutdownNow);
+  }
+}
