@@ -65,7 +65,8 @@ public final class KindService<T extends Message> {
       case "Delete" -> unary(method, request -> registry.delete((DeleteRequest) request));
       case "Watch" -> ServerCalls.asyncServerStreamingCall((request, observer) ->
           watch((WatchRequest) request, (StreamObserver<Message>) observer, responseType));
-      default -> throw new IllegalArgumentException("no handler for " + method.getFullMethodName());
+      default -> ServerCalls.asyncUnaryCall((request, observer) -> observer.onError(Status.UNIMPLEMENTED
+          .withDescription(method.getFullMethodName() + " is not served by this master yet").asRuntimeException()));
     };
     return io.grpc.ServerMethodDefinition.create(method, handler);
   }

@@ -1,0 +1,60 @@
+package io.skiff.agent.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the agent needs from a container engine, in the spirit of Kubernetes'
+ * CRI: sandboxes (one per pod; its containers share the sandbox's network
+ * namespace), containers, images, exec and logs. Podman implements it over its
+ * REST API; an in-memory implementation serves logic tests and hollow nodes.
+ *
+ * <p>Everything the agent creates carries the labels in {@link RuntimeLabels}, so
+ * after a restart it finds its own sandboxes and containers again. Methods
+ * throw {@link RuntimeException}s of type {@link RuntimeError} carrying the
+ * engine's message. Thread-safe.
+ */
+public interface ContainerRuntime {
+  /** Creates (and starts) a sandbox; returns its id. */
+  String createSandbox(SandboxConfig config);
+
+  /** Stops every container in the sandbox (SIGTERM, then SIGKILL after {@code grace}) and the sandbox. */
+  void stopSandbox(String sandboxId, Duration grace);
+
+  /** Removes a stopped sandbox and its containers; a missing one is not an error. */
+  void removeSandbox(String sandboxId);
+
+  /** Sandboxes carrying the agent's labels. */
+  List<SandboxStatus> listSandboxes();
+
+  /** Creates a container in a sandbox (not started); returns its id. */
+  String createContainer(String sandboxId, ContainerConfig config);
+
+  void startContainer(String containerId);
+
+  /** SIGTERM, then SIGKILL after {@code grace}. A stopped container is not an error. */
+  void stopContainer(String containerId, Duration grace);
+
+  /** Removes a container; a missing one is not an error. */
+  void removeContainer(String containerId);
+
+  /** Containers carrying the agent's labels, running or not. */
+  List<ContainerStatus> listContainers();
+
+  Optional<ContainerStatus> inspectContainer(String containerId);
+
+  /** Runs a command in a running container (for exec probes). */
+  ExecResult exec(String containerId, List<String> command, Duration timeout);
+
+  boolean imageExists(String image);
+
+  /** Pulls an image; fails with {@link RuntimeError.Kind#IMAGE_PULL} when it cannot. */
+  void pullImage(String image);
+
+  /** Streams a container's log to {@code sink} until it ends (or, following, until the sink says stop). */
+  void logs(String containerId, LogOptions options, LogSink sink);
+
+  /** Name and version of the engine, for the node's status. */
+  String version();
+}

@@ -1,0 +1,16 @@
+package io.skiff.agent.runtime;
+
+/** The labels that tie a sandbox or container to the Skiff pod it runs. */
+public final class RuntimeLabels {
+  /** Marks everything the agent created: it never touches what lacks it. */
+  public static final String MANAGED = "io.skiff.managed";
+  public static final String POD_UID = "io.skiff.pod.uid";
+  public static final String POD_NAME = "io.skiff.pod.name";
+  public static final String POD_NAMESPACE = "io.skiff.pod.namespace";
+  public static final String CONTAINER_NAME = "io.skiff.container.name";
+  /** How many times this container of the pod was started before (its restart count). */
+  public static final String ATTEMPT = "io.skiff.container.attempt";
+
+  private RuntimeLabels() {
+  }
+}
