@@ -92,7 +92,7 @@ public final class StorePeer implements AutoCloseable {
         .setRaftGroup(group)
         .setProperties(properties)
         .setRetryPolicy(retryPolicy())
-        .build()), completions);
+        .build()), completions, config.requestTimeout());
     Proposer proposer = new Proposer(raft, MAX_IN_FLIGHT_ENTRIES, MAX_BATCH_BYTES, System::currentTimeMillis, completions);
     leaseExpirer = new LeaseExpirer(state, proposer, this::isLeaderReady);
     leaseExpirer.start();
