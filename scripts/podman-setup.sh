@@ -118,9 +118,11 @@ start_service() {
   fi
   mkdir -p "$RUN_DIR" "$(dirname "$SOCKET")"
   rm -f "$SOCKET"
-  # setsid: the service outlives this script and its session (it keeps running until `stop`)
-  CONTAINERS_CONF=$CONF setsid podman system service --time=0 "unix://$SOCKET" \
-    </dev/null >>"$LOG_FILE" 2>&1 &
+  # setsid: the service outlives this script and its session (it keeps running until `stop`).
+  # In RUN_DIR: podman 4.3 starts conmon in its own working directory, where conmon leaves an
+  # `oom` file whenever a container is OOM-killed (podman then looks for it elsewhere).
+  (cd "$RUN_DIR" && CONTAINERS_CONF=$CONF exec setsid podman system service --time=0 "unix://$SOCKET" \
+    </dev/null >>"$LOG_FILE" 2>&1) &
   pid=$!
   echo "$pid" >"$PID_FILE"
   local deadline=$((SECONDS + WAIT_SECONDS))
