@@ -56,7 +56,9 @@ class PodmanRuntimeTest {
 
   @AfterAll
   static void close() {
-    podman.close();
+    if (podman != null) {
+      podman.close();
+    }
   }
 
   @Test
@@ -325,6 +327,7 @@ class PodmanRuntimeTest {
   }
 
   private static void awaitRunning(String id) {
-    await().atMost(WAIT).until(() -> runtime.inspectContainer(id).orElseThrow().state() == ContainerStatus.State.RUNNING);
+    await().atMost(WAIT).until(() -> runtime.inspectContainer(id).orElseThrow().state(),
+        s -> s == ContainerStatus.State.RUNNING);
   }
 }
