@@ -59,7 +59,8 @@ install_packages() {
   local need=()
   command -v podman >/dev/null || need+=(podman)
   command -v runc >/dev/null || need+=(runc)
-  [[ -x /bin/busybox ]] && /bin/busybox --list >/dev/null 2>&1 || need+=(busybox-static)
+  # the image needs the static build: Debian's plain busybox package also installs /bin/busybox
+  dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'install ok installed' || need+=(busybox-static)
   command -v curl >/dev/null || need+=(curl)
   if ((${#need[@]} == 0)); then
     log "packages: podman, runc, busybox-static and curl are installed"
