@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Skiff needs on a fresh Debian 12 machine, as root: a JDK 17,
 # Maven, and etcd's client and server (etcdctl drives the store in tests; etcd
-# is the baseline the benchmark compares against). Safe to run again.
+# is the baseline the benchmark compares against); then sets up Podman for the
+# node agent with scripts/podman-setup.sh (packages, containers.conf, the API
+# service on /run/skiff/podman.sock, localhost/busybox:latest). Safe to run again.
 set -euo pipefail
 
 need=()
@@ -21,3 +23,6 @@ if [ ${#need[@]} -gt 0 ]; then
     systemctl disable etcd >/dev/null 2>&1 || true
   fi
 fi
+
+# Podman, its API service and the local image the node agent's tests use
+bash "$(dirname "$0")/podman-setup.sh"

@@ -3,6 +3,7 @@ package io.skiff.agent.runtime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * What the agent needs from a container engine, in the spirit of Kubernetes'
@@ -57,4 +58,19 @@ public interface ContainerRuntime {
 
   /** Name and version of the engine, for the node's status. */
   String version();
+
+  /**
+   * Subscribes to events of the containers the agent manages (those with
+   * {@link RuntimeLabels#MANAGED}), so exits are noticed within about a second rather than
+   * by polling. Events that happen after this returns are delivered, in order, to
+   * {@code listener}, never by two threads at once; the listener must not block for long.
+   * The subscription survives engine restarts (it reconnects) until closed.
+   */
+  Subscription events(Consumer<RuntimeEvent> listener);
+
+  /** An event subscription; closing it stops delivery (closing twice is harmless). */
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
 }
