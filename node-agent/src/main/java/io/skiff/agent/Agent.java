@@ -17,6 +17,7 @@ import io.skiff.agent.runtime.ContainerRuntime;
 import io.skiff.agent.runtime.RuntimeEvent;
 import io.skiff.agent.runtime.RuntimeLabels;
 import io.skiff.api.v1.Pod;
+import io.skiff.client.Endpoints;
 import java.io.IOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -85,7 +86,7 @@ public final class Agent implements AutoCloseable {
     long every = config.resyncInterval().toMillis();
     resync.scheduleWithFixedDelay(this::resyncAll, every, every, TimeUnit.MILLISECONDS);
     log.info("agent of node {} started: port {}, InternalIP {}, masters {}, runtime {}", node.name(),
-        server.getPort(), node.internalIp(), config.masters(), runtime.version());
+        server.getPort(), node.internalIp(), Endpoints.format(config.masters()), runtime.version());
   }
 
   /** Where the agent's gRPC service listens. */

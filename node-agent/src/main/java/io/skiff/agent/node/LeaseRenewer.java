@@ -75,6 +75,9 @@ public final class LeaseRenewer implements AutoCloseable {
         failing = false;
       }
     } catch (StatusRuntimeException e) {
+      if (timer.isShutdown()) {
+        return;  // interrupted by close()
+      }
       if (!failing) {
         log.warn("cannot renew the lease of node {}: {}", identity.name(), e.getStatus());
         failing = true;

@@ -85,6 +85,9 @@ public final class NodeRegistrar implements AutoCloseable {
         api.nodes().updateStatus(node(false));
       }
     } catch (StatusRuntimeException e) {
+      if (timer.isShutdown()) {
+        return;  // interrupted by close()
+      }
       log.warn("cannot write node {} to the masters ({}); retrying", identity.name(), e.getStatus());
       next = RETRY;
     } catch (RuntimeException e) {

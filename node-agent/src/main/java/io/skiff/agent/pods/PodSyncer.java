@@ -277,7 +277,13 @@ public final class PodSyncer {
         log.warn("pod {}: cannot start container {}: {}", description, container.getName(), e.getMessage());
         return new Waiting("RunContainerError", e.getMessage(), retryAfterError(container));
       }
-      log.info("pod {}: container {} started (attempt {})", description, container.getName(), attempt);
+      if (earlier.isEmpty()) {
+        log.info("pod {}: container {} started", description, container.getName());
+      } else {
+        ContainerStatus last = earlier.get(0);
+        log.info("pod {}: container {} restarted (restart {}; the last instance ended with exit code {}{})",
+            description, container.getName(), attempt, last.exitCode(), last.oomKilled() ? ", OOM-killed" : "");
+      }
       for (int i = 1; i < earlier.size(); i++) {
         runtime.removeContainer(earlier.get(i).id());
       }

@@ -123,6 +123,22 @@ public final class InMemoryRuntime implements ContainerRuntime, AutoCloseable {
     finish(container(containerId), ContainerScript.SIGKILL_EXIT_CODE, true);
   }
 
+  /** The config a container was created with, as the agent asked for it. */
+  public ContainerConfig config(String containerId) {
+    return container(containerId).config;
+  }
+
+  /** The config a sandbox was created with. */
+  public SandboxConfig sandboxConfig(String sandboxId) {
+    synchronized (lock) {
+      Sandbox sandbox = sandboxes.get(sandboxId);
+      if (sandbox == null) {
+        throw new RuntimeError(RuntimeError.Kind.NOT_FOUND, "no pod with id " + sandboxId);
+      }
+      return sandbox.config;
+    }
+  }
+
   // ---- sandboxes ----
 
   @Override
