@@ -96,6 +96,11 @@ class PodLifecycleTest {
     assertEquals("0", config.labels().get(RuntimeLabels.ATTEMPT));
     SandboxConfig sandbox = runtime.sandboxConfig(engine.sandboxId());
     assertEquals(List.of(new SandboxConfig.PortMapping(80, 18080, "tcp", "")), sandbox.portMappings());
+
+    // resyncs (every second here) find nothing new: the status is not written again
+    long version = running.getMetadata().getResourceVersion();
+    await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() ->
+        PodTesting.get(pods, name).getMetadata().getResourceVersion() == version);
   }
 
   @Test
