@@ -67,7 +67,7 @@ class PodDeletionTest {
     assertEquals(2, marked.getMetadata().getDeletionGracePeriodSeconds());
 
     // within the grace period the container runs on (it ignores SIGTERM) and the pod object stays
-    await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> find(pods, name).isPresent()
+    await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(3)).until(() -> find(pods, name).isPresent()
         && containersOf(runtime, name).stream().anyMatch(c -> c.state() == ContainerStatus.State.RUNNING));
     await().atMost(PodTesting.PATIENCE).until(() -> find(pods, name).isEmpty());
     Instant gone = Instant.now();
