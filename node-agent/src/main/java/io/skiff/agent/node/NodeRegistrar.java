@@ -82,7 +82,7 @@ public final class NodeRegistrar implements AutoCloseable {
       if (!registered) {
         register();
       } else {
-        api.nodes().updateStatus(node(false));
+        api.nodes().updateStatus(node());
       }
     } catch (StatusRuntimeException e) {
       if (timer.isShutdown()) {
@@ -112,7 +112,7 @@ public final class NodeRegistrar implements AutoCloseable {
     Condition ready = existing.getStatus().getConditionsList().stream()
         .filter(c -> c.getType().equals("Ready")).findFirst().orElse(null);
     readySince = ready != null && ready.getStatus().equals("True") ? ready.getLastTransitionTime() : now();
-    api.nodes().updateStatus(node(true));
+    api.nodes().updateStatus(node());
     registered = true;
     log.info("node {} registered: {} cpus, {} memory, InternalIP {}, agent port {}, runtime {}", identity.name(),
         machine.cpus(), memory(machine.memoryBytes()), identity.internalIp(), agentPort, runtime.version());
@@ -132,7 +132,7 @@ public final class NodeRegistrar implements AutoCloseable {
   }
 
   /** The node as this agent sees it now: only its name and status (UpdateStatus keeps the rest). */
-  Node node(boolean logIt) {
+  Node node() {
     Timestamp now = now();
     Map<String, String> capacity = Map.of("cpu", String.valueOf(machine.cpus()), "memory",
         memory(machine.memoryBytes()), "pods", String.valueOf(MAX_PODS));
@@ -156,9 +156,6 @@ public final class NodeRegistrar implements AutoCloseable {
         .setDaemonEndpoints(NodeDaemonEndpoints.newBuilder()
             .setKubeletEndpoint(DaemonEndpoint.newBuilder().setPort(agentPort)))
         .build();
-    if (logIt) {
-      log.debug("node status of {}: {}", identity.name(), status);
-    }
     return Node.newBuilder().setMetadata(ObjectMeta.newBuilder().setName(identity.name())).setStatus(status).build();
   }
 

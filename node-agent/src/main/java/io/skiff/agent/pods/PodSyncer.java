@@ -202,45 +202,61 @@ public final class PodSyncer {
     /** Makes one container right; returns why it waits, if it does. */
     private Waiting sync(Container container) {
       List<ContainerStatus> instances = actual.instances(container.getName());
-      ContainerStatus latest = instances.isEmpty() ? null : instances.get(0);
-      if (latest != null && latest.state() == ContainerStatus.State.RUNNING) {
-        String failure = probes.failed(latest.id());
-        String specImage = latest.labels().getOrDefault(RuntimeLabels.SPEC_IMAGE, container.getImage());
-        if (failure == null && specImage.equals(container.getImage())) {
-          return null;
-        }
-        log.info("pod {}: {}", description, failure != null ? failure
-            : "container " + container.getName() + " changed image to " + container.getImage() + "; restarting");
-        runtime.stopContainer(latest.id(), Duration.ofSeconds(pod.getSpec().getTerminationGracePeriodSeconds()));
-        if (failure == null) {
-          return start(container, PodRuntime.attempt(latest) + 1, instances);
-        }
-        latest = runtime.inspectContainer(latest.id()).orElse(null);
-        if (latest == null) {
-          return start(container, PodRuntime.attempt(instances.get(0)) + 1, instances);
-        }
+      if (instances.isEmpty()) {
+        return start(container, 0, instances);
       }
-      if (latest != null && latest.state() == ContainerStatus.State.CREATED && sandboxId != null) {
-        // created by a run of the agent that died before starting it
-        runtime.startContainer(latest.id());
-        log.info("pod {}: container {} started (attempt {})", description, container.getName(),
-            PodRuntime.attempt(latest));
+      ContainerStatus latest = instances.get(0);
+      return switch (latest.state()) {
+        case RUNNING -> syncRunning(container, latest, instances);
+        case EXITED -> syncExited(container, latest, instances);
+        case CREATED -> sandboxId != null ? startCreated(container, latest)
+            : start(container, PodRuntime.attempt(latest) + 1, instances);
+        case UNKNOWN ->
+          // neither running nor exited as far as the engine says: starting another could duplicate it
+          new Waiting("Unknown", "the engine reports container " + container.getName() + " in an unknown state",
+              Duration.ofSeconds(1));
+      };
+    }
+
+    /** A running container stays, unless a probe failed (then as if it exited) or its image changed (then at once). */
+    private Waiting syncRunning(Container container, ContainerStatus latest, List<ContainerStatus> instances) {
+      String failure = probes.failed(latest.id());
+      String specImage = latest.labels().getOrDefault(RuntimeLabels.SPEC_IMAGE, container.getImage());
+      if (failure == null && specImage.equals(container.getImage())) {
         return null;
       }
-      if (latest != null && latest.state() != ContainerStatus.State.CREATED) {
-        if (!restartWanted(latest.exitCode())) {
-          return null;
-        }
-        String key = uid + "/" + container.getName();
-        Duration wait = restarts.remaining(key, latest.finishedAt() != null ? latest.finishedAt() : clock.instant());
-        if (!wait.isZero()) {
-          return new Waiting("CrashLoopBackOff", "back-off " + GoDurations.format(restarts.current(key))
-              + " restarting failed container=" + container.getName() + " pod=" + pod.getMetadata().getName() + "_"
-              + pod.getMetadata().getNamespace() + "(" + uid + ")", wait);
-        }
-        restarts.next(key);
+      log.info("pod {}: {}", description, failure != null ? failure
+          : "container " + container.getName() + " changed image to " + container.getImage() + "; restarting");
+      runtime.stopContainer(latest.id(), Duration.ofSeconds(pod.getSpec().getTerminationGracePeriodSeconds()));
+      ContainerStatus stopped = runtime.inspectContainer(latest.id()).orElse(null);
+      if (failure == null || stopped == null) {
+        return start(container, PodRuntime.attempt(latest) + 1, instances);
       }
-      return start(container, latest == null ? 0 : PodRuntime.attempt(latest) + 1, instances);
+      return syncExited(container, stopped, instances);
+    }
+
+    /** An exited container is restarted if its pod's policy says so, once its back-off has passed. */
+    private Waiting syncExited(Container container, ContainerStatus latest, List<ContainerStatus> instances) {
+      if (!restartWanted(latest.exitCode())) {
+        return null;
+      }
+      String key = uid + "/" + container.getName();
+      Duration wait = restarts.remaining(key, latest.finishedAt() != null ? latest.finishedAt() : clock.instant());
+      if (!wait.isZero()) {
+        return new Waiting("CrashLoopBackOff", "back-off " + GoDurations.format(restarts.current(key))
+            + " restarting failed container=" + container.getName() + " pod=" + pod.getMetadata().getName() + "_"
+            + pod.getMetadata().getNamespace() + "(" + uid + ")", wait);
+      }
+      restarts.next(key);
+      return start(container, PodRuntime.attempt(latest) + 1, instances);
+    }
+
+    /** Starts an instance created by a run of the agent that died before starting it. */
+    private Waiting startCreated(Container container, ContainerStatus created) {
+      runtime.startContainer(created.id());
+      log.info("pod {}: container {} started (it was created before the agent restarted)", description,
+          container.getName());
+      return null;
     }
 
     private boolean restartWanted(int exitCode) {

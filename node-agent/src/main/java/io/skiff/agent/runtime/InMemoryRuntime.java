@@ -37,7 +37,7 @@ import java.util.function.Function;
  */
 public final class InMemoryRuntime implements ContainerRuntime, AutoCloseable {
   private final Object lock = new Object();
-  private final Map<String, Sandbox> sandboxes = new LinkedHashMap<>();
+  private final Map<String, MemorySandbox> sandboxes = new LinkedHashMap<>();
   private final Map<String, MemoryContainer> containers = new LinkedHashMap<>();
   private final Set<String> images = new HashSet<>();
   private final Map<String, String> refusedPulls = new HashMap<>();
@@ -48,23 +48,6 @@ public final class InMemoryRuntime implements ContainerRuntime, AutoCloseable {
   private final ExecutorService events = Executors.newSingleThreadExecutor(daemon("memory-runtime-events"));
   private String fixedPodIp;
   private int nextIp = 2;
-
-  private static final class Sandbox {
-    final String id;
-    final SandboxConfig config;
-    final String ip;
-    boolean running = true;
-
-    Sandbox(String id, SandboxConfig config, String ip) {
-      this.id = id;
-      this.config = config;
-      this.ip = ip;
-    }
-
-    SandboxStatus status() {
-      return new SandboxStatus(id, config.name(), config.labels(), running, running ? ip : "");
-    }
-  }
 
   // ---- scripting, for tests ----
 
@@ -131,7 +114,7 @@ public final class InMemoryRuntime implements ContainerRuntime, AutoCloseable {
   /** The config a sandbox was created with. */
   public SandboxConfig sandboxConfig(String sandboxId) {
     synchronized (lock) {
-      Sandbox sandbox = sandboxes.get(sandboxId);
+      MemorySandbox sandbox = sandboxes.get(sandboxId);
       if (sandbox == null) {
         throw new RuntimeError(RuntimeError.Kind.NOT_FOUND, "no pod with id " + sandboxId);
       }
@@ -144,7 +127,7 @@ public final class InMemoryRuntime implements ContainerRuntime, AutoCloseable {
   @Override
   public String createSandbox(SandboxConfig config) {
     synchronized (lock) {
-      for (Sandbox other : sandboxes.values()) {
+      for (MemorySandbox other : sandboxes.values()) {
         if (other.config.name().equals(config.name())) {
           throw new RuntimeError(RuntimeError.Kind.CONFLICT, "a pod named " + config.name() + " already exists");
         }
@@ -158,7 +141,7 @@ public final class InMemoryRuntime implements ContainerRuntime, AutoCloseable {
       }
       String ip = fixedPodIp != null ? fixedPodIp : "10.88." + (nextIp / 250) + "." + (nextIp % 250 + 2);
       nextIp++;
-      Sandbox sandbox = new Sandbox(newId(), config, ip);
+      MemorySandbox sandbox = new MemorySandbox(newId(), config, ip);
       sandboxes.put(sandbox.id, sandbox);
       return sandbox.id;
     }
@@ -189,7 +172,7 @@ public final class InMemoryRuntime implements ContainerRuntime, AutoCloseable {
       }
     }
     synchronized (lock) {
-      Sandbox sandbox = sandboxes.get(sandboxId);
+      MemorySandbox sandbox = sandboxes.get(sandboxId);
       if (sandbox != null) {
         sandbox.running = false;
       }
@@ -211,7 +194,7 @@ public final class InMemoryRuntime implements ContainerRuntime, AutoCloseable {
   @Override
   public List<SandboxStatus> listSandboxes() {
     synchronized (lock) {
-      return sandboxes.values().stream().map(Sandbox::status).toList();
+      return sandboxes.values().stream().map(MemorySandbox::status).toList();
     }
   }
 
@@ -250,7 +233,7 @@ public final class InMemoryRuntime implements ContainerRuntime, AutoCloseable {
   public void startContainer(String containerId) {
     synchronized (lock) {
       MemoryContainer container = container(containerId);
-      Sandbox sandbox = sandboxes.get(container.sandboxId);
+      MemorySandbox sandbox = sandboxes.get(container.sandboxId);
       if (sandbox == null || !sandbox.running) {
         throw new RuntimeError(RuntimeError.Kind.ENGINE, "the pod of container " + container.config.name() + " is not running");
       }
