@@ -2,6 +2,7 @@ package io.skiff.controlplane.api;
 
 import com.google.protobuf.Message;
 import io.grpc.Server;
+import io.grpc.ServerCallHandler;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
@@ -12,6 +13,7 @@ import io.skiff.store.raft.StorePeer;
 import io.skiff.controlplane.master.ApiResources;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,7 @@ public final class ApiServer implements AutoCloseable {
 
   private final ApiResources resources;
   private final ClusterService cluster;
+  private final PodLogs podLogs;
   private final HealthStatusManager health = new HealthStatusManager();
   private final ExecutorService handlers = Executors.newFixedThreadPool(HANDLER_THREADS, r -> {
     Thread t = new Thread(r, "api-handler");
@@ -42,6 +45,7 @@ public final class ApiServer implements AutoCloseable {
   public ApiServer(ApiResources resources, StorePeer peer) {
     this.resources = resources;
     this.cluster = new ClusterService(peer);
+    this.podLogs = new PodLogs(resources.registry(Kinds.PODS), resources.registry(Kinds.NODES));
   }
 
   public void start(InetSocketAddress address) throws IOException {
@@ -60,7 +64,8 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private <T extends Message> io.grpc.ServerServiceDefinition bind(Kind<T> kind) {
-    return new KindService<>(resources.registry(kind), resources.cache(kind)).bind(kind.type().service());
+    Map<String, ServerCallHandler<?, ?>> own = kind == Kinds.PODS ? Map.of("Logs", podLogs.handler()) : Map.of();
+    return new KindService<>(resources.registry(kind), resources.cache(kind)).bind(kind.type().service(), own);
   }
 
   /** The port actually bound (for port 0 in tests). */
@@ -79,5 +84,6 @@ public final class ApiServer implements AutoCloseable {
     }
     handlers.shutdownNow();
     cluster.close();
+    podLogs.close();
   }
 }

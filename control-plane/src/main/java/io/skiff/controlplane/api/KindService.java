@@ -18,6 +18,7 @@ import io.skiff.controlplane.registry.ObjectFilter;
 import io.skiff.controlplane.registry.Registry;
 import io.skiff.controlplane.watch.CacheWatcher;
 import io.skiff.controlplane.watch.WatchCache;
+import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Serves one kind's generated gRPC service (e.g. {@code skiff.api.v1.Pods})
  * from the generic registry and watch cache. Methods are bound by name, and
  * the List and WatchEvent messages are built through their descriptors, so
- * every kind shares this one class.
+ * every kind shares this one class. A kind's own methods beyond the common
+ * verbs (Pods/Logs) are handed in by name.
  */
 public final class KindService<T extends Message> {
   private static final Logger log = LoggerFactory.getLogger(KindService.class);
@@ -40,15 +42,23 @@ public final class KindService<T extends Message> {
   }
 
   public ServerServiceDefinition bind(ServiceDescriptor service) {
+    return bind(service, Map.of());
+  }
+
+  /** Binds the common verbs, and {@code extra} handlers by bare method name. */
+  public ServerServiceDefinition bind(ServiceDescriptor service, Map<String, ServerCallHandler<?, ?>> extra) {
     ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(service);
     for (MethodDescriptor<?, ?> method : service.getMethods()) {
-      definition.addMethod(handler(method));
+      definition.addMethod(handler(method, extra.get(method.getBareMethodName())));
     }
     return definition.build();
   }
 
   @SuppressWarnings("unchecked")
-  private <Q, R> io.grpc.ServerMethodDefinition<Q, R> handler(MethodDescriptor<Q, R> method) {
+  private <Q, R> io.grpc.ServerMethodDefinition<Q, R> handler(MethodDescriptor<Q, R> method, ServerCallHandler<?, ?> own) {
+    if (own != null) {
+      return io.grpc.ServerMethodDefinition.create(method, (ServerCallHandler<Q, R>) own);
+    }
     Message responseType = prototype(method);
     ServerCallHandler<Q, R> handler = switch (method.getBareMethodName()) {
       case "Create" -> unary(method, request -> registry.create((T) request));

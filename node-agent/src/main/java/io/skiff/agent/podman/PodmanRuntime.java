@@ -255,7 +255,7 @@ public final class PodmanRuntime implements ContainerRuntime, Closeable {
   }
 
   @Override
-  public Subscription events(Consumer<RuntimeEvent> listener) {
+  public Subscription subscribe(Consumer<RuntimeEvent> listener) {
     return RuntimeEventSubscription.subscribe(podman, oomWatcher, listener);
   }
 

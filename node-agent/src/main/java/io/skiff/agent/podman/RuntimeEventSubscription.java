@@ -76,7 +76,7 @@ final class RuntimeEventSubscription implements ContainerRuntime.Subscription {
     }
     RuntimeEvent.Type type = switch (e.action()) {
       case "start" -> RuntimeEvent.Type.STARTED;
-      case "died" -> RuntimeEvent.Type.DIED;
+      case "died" -> RuntimeEvent.Type.EXITED;
       default -> null;
     };
     Map<String, String> attributes = e.actor().attributes() == null ? Map.of() : e.actor().attributes();

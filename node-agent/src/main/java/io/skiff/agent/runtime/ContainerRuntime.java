@@ -20,7 +20,7 @@ public interface ContainerRuntime {
   /** Creates (and starts) a sandbox; returns its id. */
   String createSandbox(SandboxConfig config);
 
-  /** Stops every container in the sandbox (SIGTERM, then SIGKILL after {@code grace}) and the sandbox. */
+  /** Stops every container in the sandbox (SIGTERM, then SIGKILL after {@code grace}) and the sandbox; returns once they have stopped. */
   void stopSandbox(String sandboxId, Duration grace);
 
   /** Removes a stopped sandbox and its containers; a missing one is not an error. */
@@ -34,10 +34,10 @@ public interface ContainerRuntime {
 
   void startContainer(String containerId);
 
-  /** SIGTERM, then SIGKILL after {@code grace}. A stopped container is not an error. */
+  /** SIGTERM, then SIGKILL after {@code grace}; returns once it has stopped. A stopped container is not an error. */
   void stopContainer(String containerId, Duration grace);
 
-  /** Removes a container; a missing one is not an error. */
+  /** Removes a container (killing it if it still runs); a missing one is not an error. */
   void removeContainer(String containerId);
 
   /** Containers carrying the agent's labels, running or not. */
@@ -53,22 +53,26 @@ public interface ContainerRuntime {
   /** Pulls an image; fails with {@link RuntimeError.Kind#IMAGE_PULL} when it cannot. */
   void pullImage(String image);
 
-  /** Streams a container's log to {@code sink} until it ends (or, following, until the sink says stop). */
+  /**
+   * Streams a container's log to {@code sink} until it ends (or, following, until the container stops,
+   * the sink says stop, or the calling thread is interrupted: a follower whose reader went away
+   * while the container writes nothing is ended that way).
+   */
   void logs(String containerId, LogOptions options, LogSink sink);
 
-  /** Name and version of the engine, for the node's status. */
+  /**
+   * Calls {@code listener} with every event of the containers the agent manages (those with
+   * {@link RuntimeLabels#MANAGED}) from now on, in the engine's order, never by two threads at
+   * once; a listener must not block. Exits are so noticed within about a second, not by polling.
+   * When the engine's stream breaks the runtime reconnects, and events in the gap may be lost:
+   * a caller also lists now and then.
+   */
+  Subscription subscribe(Consumer<RuntimeEvent> listener);
+
+  /** Name and version of the engine, for the node's status: "podman 4.3.1". */
   String version();
 
-  /**
-   * Subscribes to events of the containers the agent manages (those with
-   * {@link RuntimeLabels#MANAGED}), so exits are noticed within about a second rather than
-   * by polling. Events that happen after this returns are delivered, in order, to
-   * {@code listener}, never by two threads at once; the listener must not block for long.
-   * The subscription survives engine restarts (it reconnects) until closed.
-   */
-  Subscription events(Consumer<RuntimeEvent> listener);
-
-  /** An event subscription; closing it stops delivery (closing twice is harmless). */
+  /** Ends a {@link #subscribe} subscription; closing twice is harmless. */
   interface Subscription extends AutoCloseable {
     @Override
     void close();

@@ -9,8 +9,9 @@ import java.util.Map;
  * late, repeated or missed event costs a little latency, never correctness.
  *
  * @param sandboxId the container's sandbox, empty when it has none
- * @param labels the container's labels, including {@link RuntimeLabels}
- * @param exitCode meaningful for {@link Type#DIED}
+ * @param labels the container's labels, including {@link RuntimeLabels}, so a listener knows its
+ *     pod without asking the engine
+ * @param exitCode meaningful for {@link Type#EXITED}
  */
 public record RuntimeEvent(
     Type type,
@@ -22,10 +23,12 @@ public record RuntimeEvent(
     Instant time) {
 
   public enum Type {
+    CREATED,
     STARTED,
-    /** The container's main process exited (by itself, killed, or OOM-killed). */
-    DIED,
+    /** The container's main process exited: by itself, killed, or OOM-killed. */
+    EXITED,
     /** The kernel killed a process of the container for exceeding its memory limit. */
-    OOM
+    OOM,
+    REMOVED
   }
 }

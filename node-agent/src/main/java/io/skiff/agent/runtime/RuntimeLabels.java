@@ -10,6 +10,11 @@ public final class RuntimeLabels {
   public static final String CONTAINER_NAME = "io.skiff.container.name";
   /** How many times this container of the pod was started before (its restart count). */
   public static final String ATTEMPT = "io.skiff.container.attempt";
+  /**
+   * The image as the pod spec names it: an engine may report it normalised ("docker.io/library/..."),
+   * and a pod whose image was changed must be told from one whose engine renamed it.
+   */
+  public static final String SPEC_IMAGE = "io.skiff.container.spec-image";
 
   private RuntimeLabels() {
   }

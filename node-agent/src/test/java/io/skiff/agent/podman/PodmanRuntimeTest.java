@@ -176,7 +176,7 @@ class PodmanRuntimeTest {
   @Test
   void memoryLimitOomKillIsReportedInStatusAndEvents() {
     BlockingQueue<RuntimeEvent> events = new LinkedBlockingQueue<>();
-    ContainerRuntime.Subscription subscription = runtime.events(events::add);
+    ContainerRuntime.Subscription subscription = runtime.subscribe(events::add);
     try {
       String sandbox = podman.sandbox("oom");
       String id = runtime.createContainer(sandbox, podman.container("oom", "hog", 16 << 20,
@@ -274,14 +274,14 @@ class PodmanRuntimeTest {
     BlockingQueue<Received> events = new LinkedBlockingQueue<>();
     String id;
     Received died;
-    ContainerRuntime.Subscription subscription = runtime.events(e -> events.add(new Received(e, Instant.now())));
+    ContainerRuntime.Subscription subscription = runtime.subscribe(e -> events.add(new Received(e, Instant.now())));
     try {
       String sandbox = podman.sandbox("events");
       id = podman.run(sandbox, "events", "main", "sleep 1; exit 5");
       Received started = next(events, id, RuntimeEvent.Type.STARTED);
       assertEquals(sandbox, started.event().sandboxId());
       assertEquals(podman.run, started.event().labels().get(PodmanFixture.RUN_LABEL));
-      died = next(events, id, RuntimeEvent.Type.DIED);
+      died = next(events, id, RuntimeEvent.Type.EXITED);
     } finally {
       subscription.close();
     }

@@ -18,7 +18,7 @@ class RuntimeEventSubscriptionTest {
         "name", "web-main", "image", "localhost/busybox:latest", "podId", POD, "containerExitCode", "3",
         "io.skiff.managed", "true", "io.skiff.pod.uid", "u1")), 1_795_836_276_764_506_980L);
     RuntimeEvent e = RuntimeEventSubscription.runtimeEvent(event).orElseThrow();
-    assertEquals(new RuntimeEvent(RuntimeEvent.Type.DIED, "c1", "web-main", POD,
+    assertEquals(new RuntimeEvent(RuntimeEvent.Type.EXITED, "c1", "web-main", POD,
         Map.of("io.skiff.managed", "true", "io.skiff.pod.uid", "u1"), 3,
         Instant.ofEpochSecond(1_795_836_276L, 764_506_980L)), e);
   }

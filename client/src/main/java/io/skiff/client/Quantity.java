@@ -1,4 +1,4 @@
-package io.skiff.controlplane.validation;
+package io.skiff.client;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -16,6 +16,9 @@ import java.util.Map;
  *
  * <p>Equality and ordering are by amount: {@code 1Ki} equals {@code 1024}. {@link #toString()}
  * gives back the text a quantity was parsed from, or a canonical form for computed ones.
+ *
+ * <p>It lives in the client so that the API server (validation, scheduling) and the node agent
+ * (container limits, node capacity) read quantities the same way. Immutable.
  */
 public final class Quantity implements Comparable<Quantity> {
   private static final String FORMAT_ERROR =
@@ -121,9 +124,11 @@ public final class Quantity implements Comparable<Quantity> {
     return amount.scale() > NANO_SCALE ? amount.setScale(NANO_SCALE, RoundingMode.UP) : amount;
   }
 
+  // The text of a parsed quantity holds only digits, signs, '.' and suffix letters: quoted plainly,
+  // it reads as Go's %q would quote it.
   private static IllegalArgumentException tooLarge(String text) {
     return new IllegalArgumentException(
-        "quantity " + Quoting.quote(text) + " is too large: its magnitude must be below 1e" + MAX_DECIMAL_EXPONENT);
+        "quantity \"" + text + "\" is too large: its magnitude must be below 1e" + MAX_DECIMAL_EXPONENT);
   }
 
   private static int decimalExponent(String suffix) {
@@ -165,7 +170,7 @@ public final class Quantity implements Comparable<Quantity> {
       return units.setScale(0, RoundingMode.UP).longValueExact();
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException(
-          "quantity " + Quoting.quote(text) + " does not fit in a 64-bit integer of " + unitName);
+          "quantity \"" + text + "\" does not fit in a 64-bit integer of " + unitName);
     }
   }
 

@@ -1,4 +1,4 @@
-package io.skiff.controlplane.validation;
+package io.skiff.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

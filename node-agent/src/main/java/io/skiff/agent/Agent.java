@@ -1,0 +1,146 @@
+package io.skiff.agent;
+
+import com.google.inject.Inject;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.skiff.agent.logs.LogService;
+import io.skiff.agent.node.LeaseRenewer;
+import io.skiff.agent.node.NodeIdentity;
+import io.skiff.agent.node.NodeRegistrar;
+import io.skiff.agent.pods.PodCache;
+import io.skiff.agent.pods.PodRuntime;
+import io.skiff.agent.pods.PodTerminator;
+import io.skiff.agent.pods.PodWorkers;
+import io.skiff.agent.pods.StatusWriter;
+import io.skiff.agent.probes.ProbeManager;
+import io.skiff.agent.runtime.ContainerRuntime;
+import io.skiff.agent.runtime.RuntimeEvent;
+import io.skiff.agent.runtime.RuntimeLabels;
+import io.skiff.api.v1.Pod;
+import io.skiff.client.Endpoints;
+import java.io.IOException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node agent: starts its parts in order and stops them in reverse. What makes pods sync is
+ * wired here: pod changes from the masters, container events from the engine, probe verdicts,
+ * finished terminations, and a periodic resync (a safety net for lost events) all enqueue pod uids
+ * for the {@link PodWorkers}. Stopping the agent leaves every container running: a restarted
+ * agent adopts them.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  private final AgentConfig config;
+  private final ContainerRuntime runtime;
+  private final MasterApi api;
+  private final NodeIdentity node;
+  private final NodeRegistrar registrar;
+  private final LeaseRenewer lease;
+  private final PodCache pods;
+  private final PodWorkers workers;
+  private final StatusWriter statusWriter;
+  private final ProbeManager probes;
+  private final PodTerminator terminator;
+  private final LogService logService;
+  private final ScheduledExecutorService resync = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "resync");
+    t.setDaemon(true);
+    return t;
+  });
+  private ContainerRuntime.Subscription events;
+  private Server server;
+
+  @Inject
+  Agent(AgentConfig config, ContainerRuntime runtime, MasterApi api, NodeIdentity node, NodeRegistrar registrar,
+      LeaseRenewer lease, PodCache pods, PodWorkers workers, StatusWriter statusWriter, ProbeManager probes,
+      PodTerminator terminator, LogService logService) {
+    this.config = config;
+    this.runtime = runtime;
+    this.api = api;
+    this.node = node;
+    this.registrar = registrar;
+    this.lease = lease;
+    this.pods = pods;
+    this.workers = workers;
+    this.statusWriter = statusWriter;
+    this.probes = probes;
+    this.terminator = terminator;
+    this.logService = logService;
+  }
+
+  public void start() throws IOException {
+    events = runtime.subscribe(this::onRuntimeEvent);
+    probes.setListener(workers::enqueue);
+    terminator.setListener(workers::enqueue);
+    statusWriter.start();
+    workers.start();
+    server = NettyServerBuilder.forPort(config.port()).addService(logService).build().start();
+    registrar.start(server.getPort());
+    lease.start();
+    pods.start(workers::enqueue, this::enqueueEnginePods);
+    long every = config.resyncInterval().toMillis();
+    resync.scheduleWithFixedDelay(this::resyncAll, every, every, TimeUnit.MILLISECONDS);
+    log.info("agent of node {} started: port {}, InternalIP {}, masters {}, runtime {}", node.name(),
+        server.getPort(), node.internalIp(), Endpoints.format(config.masters()), runtime.version());
+  }
+
+  /** Where the agent's gRPC service listens. */
+  public int port() {
+    return server.getPort();
+  }
+
+  public boolean registered() {
+    return registrar.registered();
+  }
+
+  private void onRuntimeEvent(RuntimeEvent event) {
+    String uid = event.labels().get(RuntimeLabels.POD_UID);
+    if (uid != null) {
+      workers.enqueue(uid);
+    }
+  }
+
+  /** Pods the engine has something of: after the first List they are synced, so orphans go at once. */
+  private void enqueueEnginePods() {
+    try {
+      PodRuntime.podUids(runtime).forEach(workers::enqueue);
+    } catch (RuntimeException e) {
+      log.warn("cannot list the engine's pods", e);
+    }
+  }
+
+  private void resyncAll() {
+    for (Pod pod : pods.pods()) {
+      workers.enqueue(pod.getMetadata().getUid());
+    }
+    enqueueEnginePods();
+  }
+
+  /** Stops the agent; the containers it runs keep running. */
+  @Override
+  public void close() throws InterruptedException {
+    resync.shutdownNow();
+    if (events != null) {
+      events.close();
+    }
+    pods.close();
+    lease.close();
+    registrar.close();
+    workers.close();
+    probes.close();
+    terminator.close();
+    statusWriter.close();
+    if (server != null) {
+      server.shutdownNow();
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    }
+    logService.close();
+    api.close();
+    log.info("agent of node {} stopped; its containers keep running", node.name());
+  }
+}

@@ -1,0 +1,74 @@
+package io.skiff.agent;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything an agent needs. Immutable; {@link #defaults} gives the process's defaults and the
+ * {@code with...} methods change one setting (tests shorten the timings).
+ *
+ * @param nodeIp the node's InternalIP; empty to take the address this machine reaches the first master from
+ * @param port where the agent's own gRPC service (Logs) listens; 0 for any free port
+ * @param backoffInitial the first restart back-off of a crashing container (and of failing image pulls)
+ * @param backoffMax where the doubling back-offs stop
+ * @param leaseRenewInterval how often the node's Lease is renewed
+ * @param nodeStatusInterval how often the node's status (its Ready heartbeat) is written
+ * @param resyncInterval how often every pod is synced even without an event (events are the fast path)
+ * @param syncWorkers pods synced at once
+ * @param requestTimeout deadline of each call to the masters
+ */
+public record AgentConfig(
+    List<InetSocketAddress> masters,
+    String nodeName,
+    String nodeIp,
+    int port,
+    Path podmanSocket,
+    Duration backoffInitial,
+    Duration backoffMax,
+    Duration leaseRenewInterval,
+    int leaseDurationSeconds,
+    Duration nodeStatusInterval,
+    Duration resyncInterval,
+    int syncWorkers,
+    Duration requestTimeout) {
+
+  public static final int DEFAULT_PORT = 10250;
+  public static final Path DEFAULT_PODMAN_SOCKET = Path.of("/run/skiff/podman.sock");
+
+  public AgentConfig {
+    masters = List.copyOf(masters);
+  }
+
+  public static AgentConfig defaults(List<InetSocketAddress> masters, String nodeName) {
+    return new AgentConfig(masters, nodeName, "", DEFAULT_PORT, DEFAULT_PODMAN_SOCKET, Duration.ofSeconds(10),
+        Duration.ofMinutes(5), Duration.ofSeconds(10), 40, Duration.ofMinutes(1), Duration.ofSeconds(10), 4,
+        Duration.ofSeconds(10));
+  }
+
+  public AgentConfig withNodeIp(String ip) {
+    return new AgentConfig(masters, nodeName, ip, port, podmanSocket, backoffInitial, backoffMax, leaseRenewInterval,
+        leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout);
+  }
+
+  public AgentConfig withPort(int newPort) {
+    return new AgentConfig(masters, nodeName, nodeIp, newPort, podmanSocket, backoffInitial, backoffMax,
+        leaseRenewInterval, leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout);
+  }
+
+  public AgentConfig withPodmanSocket(Path socket) {
+    return new AgentConfig(masters, nodeName, nodeIp, port, socket, backoffInitial, backoffMax, leaseRenewInterval,
+        leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout);
+  }
+
+  public AgentConfig withBackoff(Duration initial, Duration max) {
+    return new AgentConfig(masters, nodeName, nodeIp, port, podmanSocket, initial, max, leaseRenewInterval,
+        leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout);
+  }
+
+  public AgentConfig withIntervals(Duration leaseRenew, Duration nodeStatus, Duration resync) {
+    return new AgentConfig(masters, nodeName, nodeIp, port, podmanSocket, backoffInitial, backoffMax, leaseRenew,
+        leaseDurationSeconds, nodeStatus, resync, syncWorkers, requestTimeout);
+  }
+}
