@@ -210,10 +210,14 @@ final class BufCurl {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       kill(process);
-      process.waitFor(10, TimeUnit.SECONDS);
-      reader.join(TimeUnit.SECONDS.toMillis(10));
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
