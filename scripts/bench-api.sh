@@ -22,8 +22,8 @@
 #                      half updates, 50 clients), then N/3 unmeasured store puts
 #   --total N          measured requests of each 50-client row (default 20000)
 #   --total-serial N   measured requests of each 1-client row (default 5000)
-#   --row-seconds S    a row ends after its requests or S seconds, whichever comes first (default 30)
-#   --warm-seconds S   bound on each warm-up phase (default 60)
+#   --row-seconds S    a row ends after its requests or S seconds, whichever comes first (default 20)
+#   --warm-seconds S   bound on each warm-up phase (default 45)
 #   --mem-pods N       pods created for the memory measurement (default 10000)
 #   --watchers N       watchers of the fan-out (default 1000); --watch-pods N: pods written (default 1000)
 #   --quick            a smoke run: --warm 4000 --total 2000 --total-serial 300 --row-seconds 10
@@ -52,8 +52,8 @@ ONLY=both
 WARM=100000
 TOTAL=20000
 TOTAL_SERIAL=5000
-ROW_SECONDS=30
-WARM_SECONDS=60
+ROW_SECONDS=20
+WARM_SECONDS=45
 MEM_PODS=10000
 WATCHERS=1000
 WATCH_PODS=1000
@@ -257,10 +257,10 @@ print_tables() {
   done
   if [[ -n ${RES[watch.burst.received]:-} || -n ${RES[watch.paced.received]:-} ]]; then
     echo
-    printf '%-34s %15s %9s %9s %9s %11s %9s\n' "watch fan-out (one master)" "events" "p50 ms" "p99 ms" "max ms" "writes/s" "drain ms"
+    printf '%-42s %15s %9s %9s %9s %11s %9s\n' "watch fan-out (one master)" "events" "p50 ms" "p99 ms" "max ms" "writes/s" "drain ms"
     for op in burst paced; do
       [[ -n ${RES[watch.$op.received]:-} ]] || continue
-      printf '%-34s %15s %9s %9s %9s %11s %9s\n' \
+      printf '%-42s %15s %9s %9s %9s %11s %9s\n' \
         "${RES[watch.$op.watchers]} watchers, ${RES[watch.$op.pods]} pods, $([[ $op == burst ]] && echo 'back to back' || echo "${RES[watch.$op.rate]}/s")" \
         "${RES[watch.$op.received]}/${RES[watch.$op.expected]}" "$(cell "watch.$op.p50_ms")" \
         "$(cell "watch.$op.p99_ms")" "$(cell "watch.$op.max_ms")" "$(cell "watch.$op.write_rps")" \
