@@ -25,12 +25,13 @@ import org.awaitility.core.ConditionTimeoutException;
 /**
  * A master as a real process, launched the way a user launches it: {@code java -cp
  * target/skiff-control-plane.jar:target/lib/* io.skiff.controlplane.master.MasterMain}, from this
- * module's packaged build (so tests that use it run after {@code package}: see the {@code process}
- * execution in control-plane's pom). Each master gets free loopback ports, a temporary data directory
- * (deleted on close) and a log file under {@code target/process-logs/<label>/} (kept, and its tail is
- * put in every start-up failure). {@link #start} returns once {@code grpc.health.v1.Health/Check} on
- * the API port answers SERVING, which the master only serves after its watch caches are loaded.
- * {@link #close} kills the process (SIGKILL). Not thread-safe; one test class owns its masters.
+ * module's packaged build. Tests that use it are tagged {@code process}, which runs them after
+ * {@code package} (the {@code process-tests} execution in control-plane's pom). Each master gets free
+ * loopback ports, a temporary data directory (deleted on close) and a log file under
+ * {@code target/process-logs/<label>/} (kept, and its tail is put in every start-up failure).
+ * {@link #start} returns once {@code grpc.health.v1.Health/Check} on the API port answers SERVING,
+ * which the master only serves after its watch caches are loaded. {@link #close} kills the process
+ * (SIGKILL). Not thread-safe; one test class owns its masters.
  */
 public final class MasterProcess implements AutoCloseable {
 
