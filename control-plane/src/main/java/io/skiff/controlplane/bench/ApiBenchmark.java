@@ -1,0 +1,284 @@
+package io.skiff.controlplane.bench;
+
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.skiff.api.v1.Namespace;
+import io.skiff.api.v1.NamespacesGrpc;
+import io.skiff.api.v1.ObjectMeta;
+import io.skiff.api.v1.Pod;
+import io.skiff.api.v1.PodsGrpc;
+import io.skiff.store.PeerSpec;
+import io.skiff.store.server.Flags;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The API benchmark client: drives one or more masters' Skiff API (skiff.api.v1.Pods) with plain gRPC
+ * stubs and prints one human line and one {@code RESULT key=value ...} line per measurement, as
+ * {@code io.skiff.store.bench.StoreBenchmark} does for the store. scripts/bench-api.sh runs it.
+ */
+public final class ApiBenchmark {
+
+  static final String USAGE = """
+      usage: ApiBenchmark MODE --apis HOST:PORT[,HOST:PORT...] [options]
+
+      modes:
+        wait       until every API answers grpc.health.v1 Check with SERVING (--max-seconds)
+        pod-size   create one benchmark pod; print its stored key and value sizes (RESULT key_bytes= value_bytes=)
+        load       closed-loop Pod writes: --op create|update --clients N --conns N --total N
+                   [--warmup N [--warmup-seconds S]]
+        populate   create --pods N benchmark pods with --clients N over --conns N (prints the time taken)
+        watch      fan-out: --watchers N over --conns N channels, while one writer creates --pods N [--rate R/s]
+
+      options:
+        --label NAME         names the result and the objects written (default bench)
+        --namespace NS       where pods are written (default: default; watch uses its own, new namespace)
+        --timeout-ms N       per-request deadline (default 10000)
+        --max-seconds S      bound on each phase (default 300): a phase ends after its requests or this
+                             long, whichever comes first, and reports what it did
+        --warmup-seconds S   bound on load's warm-up phase (default 10)
+
+      Channel i goes to API i mod n; client (or watcher) i uses channel i mod conns.
+      Exit status: 0 done; 1 usage or setup error; 2 a phase did not finish in time; 3 every request failed.
+      """;
+
+  private static final Set<String> FLAGS = Set.of("--apis", "--op", "--clients", "--conns", "--total", "--warmup",
+      "--pods", "--watchers", "--rate", "--label", "--namespace", "--timeout-ms", "--max-seconds", "--warmup-seconds");
+  private static final String LOGBACK_CONFIG = "io/skiff/store/bench/logback-bench.xml";
+
+  private final Flags flags;
+  private final String label;
+  private final long timeoutMs;
+  private final double maxSeconds;
+  private final List<ManagedChannel> channels = new ArrayList<>();
+
+  private ApiBenchmark(Flags flags) {
+    this.flags = flags;
+    this.label = flags.string("--label", "bench");
+    this.timeoutMs = flags.positive("--timeout-ms", 10_000);
+    this.maxSeconds = flags.positive("--max-seconds", 300);
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+    }
+    if (args.length == 0 || args[0].startsWith("-")) {
+      System.out.print(USAGE);
+      System.exit(args.length == 0 ? 1 : 0);
+    }
+    ApiBenchmark bench;
+    try {
+      Flags flags = Flags.parse(java.util.Arrays.copyOfRange(args, 1, args.length), FLAGS);
+      if (flags.help()) {
+        System.out.print(USAGE);
+        return;
+      }
+      bench = new ApiBenchmark(flags);
+    } catch (IllegalArgumentException e) {
+      System.err.println("ApiBenchmark: " + e.getMessage() + " (see --help)");
+      System.exit(1);
+      return;
+    }
+    int code;
+    try {
+      code = bench.run(args[0]);
+    } catch (IllegalArgumentException e) {
+      System.err.println("ApiBenchmark: " + e.getMessage() + " (see --help)");
+      code = 1;
+    } catch (StatusRuntimeException e) {
+      System.err.println("ApiBenchmark: setup failed: " + e.getStatus());
+      code = 1;
+    } finally {
+      bench.channels.forEach(ManagedChannel::shutdownNow);
+    }
+    System.exit(code);
+  }
+
+  private int run(String mode) throws InterruptedException {
+    List<String> apis = List.of(flags.require("--apis").split(","));
+    return switch (mode) {
+      case "wait" -> waitServing(apis);
+      case "pod-size" -> podSize(connect(apis, 1));
+      case "load" -> load(connect(apis, (int) flags.positive("--conns", 1)));
+      case "populate" -> populate(connect(apis, (int) flags.positive("--conns", 1)));
+      case "watch" -> watch(connect(apis, (int) flags.positive("--conns", 10)));
+      default -> throw new IllegalArgumentException("unknown mode " + mode);
+    };
+  }
+
+  // ---- modes ----------------------------------------------------------------------------------
+
+  private int waitServing(List<String> apis) throws InterruptedException {
+    long deadline = System.nanoTime() + (long) (maxSeconds * 1e9);
+    for (String api : apis) {
+      ManagedChannel channel = channel(api);
+      channels.add(channel);
+      HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+      while (!serving(health)) {
+        if (System.nanoTime() - deadline > 0) {
+          System.err.printf("ApiBenchmark: %s not serving within %.0f s%n", api, maxSeconds);
+          return 2;
+        }
+        TimeUnit.MILLISECONDS.sleep(250);
+      }
+    }
+    return 0;
+  }
+
+  private static boolean serving(HealthGrpc.HealthBlockingStub health) {
+    try {
+      return health.withDeadlineAfter(2, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance()).getStatus()
+          == HealthCheckResponse.ServingStatus.SERVING;
+    } catch (StatusRuntimeException notYet) {
+      return false;
+    }
+  }
+
+  private int podSize(List<ManagedChannel> chs) {
+    String namespace = namespace();
+    Pod pod = PodsGrpc.newBlockingStub(chs.get(0)).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
+        .create(BenchPods.pod(namespace, runId() + "-size"));
+    // as stored: the key is /registry/pods/<namespace>/<name>; the value the object without its resource_version
+    String key = "/registry/pods/" + namespace + "/" + pod.getMetadata().getName();
+    int value = pod.toBuilder().setMetadata(pod.getMetadata().toBuilder().clearResourceVersion()).build()
+        .getSerializedSize();
+    System.out.printf(Locale.ROOT, "RESULT label=%s key_bytes=%d value_bytes=%d%n", label, key.length(), value);
+    return 0;
+  }
+
+  private int load(List<ManagedChannel> chs) throws InterruptedException {
+    PodLoad.Op op = switch (flags.string("--op", "create")) {
+      case "create" -> PodLoad.Op.CREATE;
+      case "update" -> PodLoad.Op.UPDATE;
+      default -> throw new IllegalArgumentException("--op must be create or update");
+    };
+    int clients = (int) flags.positive("--clients", 1);
+    PodLoad load = new PodLoad(chs, op, clients, namespace(), runId(), timeoutMs);
+    load.prepare();
+    long warmup = nonNegative("--warmup");
+    if (warmup > 0) {
+      double bound = Math.min(maxSeconds, flags.positive("--warmup-seconds", 10));
+      PodLoad.Phase warm = load.run(warmup, bound, false);
+      if (warm == null) {
+        System.err.printf("[%s] warm-up did not stop within %.0f s%n", label, bound);
+        return 2;
+      }
+    }
+    PodLoad.Phase phase = load.run(flags.positive("--total", 10_000), maxSeconds, true);
+    if (phase == null) {
+      System.err.printf("[%s] the measured run did not stop within %.0f s%n", label, maxSeconds);
+      return 2;
+    }
+    LatencyLog.Percentiles p = load.latencies();
+    double rps = phase.ok.sum() / phase.seconds();
+    String opName = op.name().toLowerCase(Locale.ROOT);
+    System.out.printf(Locale.ROOT, "%s %s clients=%d conns=%d: %d requests, %d errors in %.2f s: %.1f req/s,"
+            + " p50 %.2f ms, p99 %.2f ms%n", label, opName, clients, chs.size(), phase.completed(), phase.errors.sum(),
+        phase.seconds(), rps, p.ms(50), p.ms(99));
+    System.out.printf(Locale.ROOT, "RESULT label=%s op=%s clients=%d conns=%d requests=%d errors=%d seconds=%.3f"
+            + " rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f%n", label, opName, clients, chs.size(),
+        phase.completed(), phase.errors.sum(), phase.seconds(), rps, p.ms(50), p.ms(90), p.ms(99), p.maxMs());
+    if (phase.errors.sum() > 0) {
+      System.err.printf("[%s] errors: %s%n", label, phase.errorSummary());
+    }
+    return phase.ok.sum() == 0 ? 3 : 0;
+  }
+
+  private int populate(List<ManagedChannel> chs) throws InterruptedException {
+    long pods = flags.positive("--pods", 10_000);
+    PodLoad load = new PodLoad(chs, PodLoad.Op.CREATE, (int) flags.positive("--clients", 10), namespace(), runId(),
+        timeoutMs);
+    PodLoad.Phase phase = load.run(pods, maxSeconds, false);
+    if (phase == null || phase.ok.sum() < pods) {
+      System.err.printf("[%s] created %s of %d pods%s%n", label, phase == null ? "?" : phase.ok.sum(), pods,
+          phase == null ? " (did not finish in time)" : ": " + phase.errorSummary());
+      return 2;
+    }
+    System.out.printf(Locale.ROOT, "RESULT label=%s op=populate pods=%d seconds=%.3f%n", label, pods, phase.seconds());
+    return 0;
+  }
+
+  private int watch(List<ManagedChannel> chs) throws InterruptedException {
+    String namespace = ensureNamespace(chs.get(0), runId());
+    double rate = Double.parseDouble(flags.string("--rate", "0"));
+    WatchFanout fanout = new WatchFanout(chs, namespace, (int) flags.positive("--watchers", 1000),
+        (int) flags.positive("--pods", 1000), rate, timeoutMs);
+    return fanout.run(label, maxSeconds) ? 0 : 2;
+  }
+
+  // ---- setup ----------------------------------------------------------------------------------
+
+  private long nonNegative(String flag) {
+    String value = flags.string(flag, "0");
+    try {
+      long n = Long.parseLong(value);
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("flag " + flag + " needs a number of 0 or more, got '" + value + "'");
+  }
+
+  /** The --namespace to write in, created first unless it is "default". */
+  private String namespace() {
+    String namespace = flags.string("--namespace", "default");
+    return namespace.equals("default") ? namespace : ensureNamespace(channels.get(0), namespace);
+  }
+
+  /** Creates the namespace unless it exists. */
+  private String ensureNamespace(ManagedChannel channel, String name) {
+    try {
+      NamespacesGrpc.newBlockingStub(channel).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
+          .create(Namespace.newBuilder().setMetadata(ObjectMeta.newBuilder().setName(name)).build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+        throw e;
+      }
+    }
+    return name;
+  }
+
+  /** A prefix no earlier run used: the label and the time, as a DNS label. */
+  private String runId() {
+    String base = label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    return base + "-" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+  }
+
+  private List<ManagedChannel> connect(List<String> apis, int count) throws InterruptedException {
+    for (int i = 0; i < count; i++) {
+      channels.add(channel(apis.get(i % apis.size())));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    for (ManagedChannel channel : channels) {
+      while (channel.getState(true) != ConnectivityState.READY) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new IllegalArgumentException("could not connect to " + channel.authority());
+        }
+        TimeUnit.MILLISECONDS.sleep(20);
+      }
+    }
+    return channels;
+  }
+
+  private static ManagedChannel channel(String api) {
+    return NettyChannelBuilder.forAddress(PeerSpec.host(api), PeerSpec.port(api))
+        .usePlaintext()
+        .directExecutor()
+        // measure the server, not client-side retry buffering
+        .disableRetry()
+        .maxInboundMessageSize(64 << 20)
+        .build();
+  }
+}

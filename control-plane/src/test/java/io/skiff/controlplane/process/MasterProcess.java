@@ -1,0 +1,250 @@
+package io.skiff.controlplane.process;
+
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * A master as a real process, launched the way a user launches it: {@code java -cp
+ * target/skiff-control-plane.jar:target/lib/* io.skiff.controlplane.master.MasterMain}, from this
+ * module's packaged build. Tests that use it are tagged {@code process}, which runs them after
+ * {@code package} (the {@code process-tests} execution in control-plane's pom). Each master gets free
+ * loopback ports, a temporary data directory (deleted on close) and a log file under
+ * {@code target/process-logs/<label>/} (kept, and its tail is put in every start-up failure).
+ * {@link #start} returns once {@code grpc.health.v1.Health/Check} on the API port answers SERVING,
+ * which the master only serves after its watch caches are loaded. {@link #close} kills the process
+ * (SIGKILL). Not thread-safe; one test class owns its masters.
+ */
+public final class MasterProcess implements AutoCloseable {
+
+  static final String HOST = "127.0.0.1";
+  static final String MAIN_CLASS = "io.skiff.controlplane.master.MasterMain";
+  /** Generous: JVMs start and elect a Raft leader on two cores shared with the build and the tests. */
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
+  private static final int LOG_TAIL_LINES = 60;
+  /** Small heap and serial GC: test masters share two cores with the test JVM. */
+  public static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseSerialGC");
+
+  private final String id;
+  private final int apiPort;
+  private final int storePort;
+  private final Path dataRoot;
+  private final Path log;
+  private final Process process;
+  private final Thread killOnExit;
+
+  private MasterProcess(String id, int apiPort, int storePort, Path dataRoot, Path log, Process process) {
+    this.id = id;
+    this.apiPort = apiPort;
+    this.storePort = storePort;
+    this.dataRoot = dataRoot;
+    this.log = log;
+    this.process = process;
+    // an orphaned master would hold its ports and a core after a crashed test JVM
+    this.killOnExit = new Thread(process::destroyForcibly, "kill-master-" + id);
+    Runtime.getRuntime().addShutdownHook(killOnExit);
+  }
+
+  /** One master that is a whole cluster by itself; {@code label} names its log directory. */
+  public static MasterProcess start(String label) {
+    return startCluster(label, 1, TEST_JVM_OPTIONS).get(0);
+  }
+
+  /** {@code size} masters that are each other's store peers, each healthy on return. */
+  public static List<MasterProcess> startCluster(String label, int size, List<String> jvmOptions) {
+    Classpath classpath = Classpath.packaged();
+    Path logDir = classpath.target().resolve("process-logs").resolve(label);
+    int[] ports = freePorts(3 * size);
+    StringBuilder peers = new StringBuilder();
+    for (int i = 0; i < size; i++) {
+      peers.append(i == 0 ? "" : ",").append("m").append(i + 1).append('=')
+          .append(HOST).append(':').append(ports[3 * i]).append('/').append(HOST).append(':').append(ports[3 * i + 1]);
+    }
+    List<MasterProcess> masters = new ArrayList<>();
+    try {
+      Files.createDirectories(logDir);
+      for (int i = 0; i < size; i++) {
+        String id = "m" + (i + 1);
+        Path dataRoot = Files.createTempDirectory("skiff-master-" + id + "-");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classpath.value(), MAIN_CLASS,
+            "--id", id, "--peers", peers.toString(), "--data-dir", dataRoot.resolve("data").toString(),
+            "--api-address", HOST + ":" + ports[3 * i + 2]));
+        Path log = logDir.resolve(id + ".log");
+        Files.writeString(log, "=== " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
+        Process process = new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+        process.getOutputStream().close();
+        masters.add(new MasterProcess(id, ports[3 * i + 2], ports[3 * i + 1], dataRoot, log, process));
+      }
+      for (MasterProcess master : masters) {
+        master.awaitServing();
+      }
+      return masters;
+    } catch (IOException | RuntimeException e) {
+      masters.forEach(MasterProcess::close);
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("could not launch a master", io);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public int apiPort() {
+    return apiPort;
+  }
+
+  /** host:port of the API (a gRPC target). */
+  public String apiTarget() {
+    return HOST + ":" + apiPort;
+  }
+
+  /** host:port of this master's store client endpoint (etcd v3 API). */
+  public String storeEndpoint() {
+    return HOST + ":" + storePort;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  /** The last lines of the log, headed by its path: for failure messages. */
+  public String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return "--- last lines of " + log.toAbsolutePath() + " ---\n"
+          + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+    } catch (IOException e) {
+      return "--- " + log + " unreadable: " + e + " ---";
+    }
+  }
+
+  private void awaitServing() {
+    ManagedChannel channel = NettyChannelBuilder.forAddress(HOST, apiPort).usePlaintext().build();
+    try {
+      HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+      await("master " + id + " serving on " + apiTarget())
+          .atMost(READY_TIMEOUT)
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> !process.isAlive() || serving(health));
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException("master " + id + " was not serving within " + READY_TIMEOUT + "\n" + logTail(), e);
+    } finally {
+      channel.shutdownNow();
+    }
+    if (!process.isAlive()) {
+      throw new IllegalStateException("master " + id + " exited with code " + process.exitValue()
+          + " while starting\n" + logTail());
+    }
+  }
+
+  private static boolean serving(HealthGrpc.HealthBlockingStub health) {
+    try {
+      return health.withDeadlineAfter(2, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance())
+          .getStatus() == HealthCheckResponse.ServingStatus.SERVING;
+    } catch (RuntimeException notYet) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("master " + id + " (pid " + pid() + ") did not exit after SIGKILL");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(killOnExit);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or has run
+      }
+    }
+    deleteRecursively(dataRoot);
+  }
+
+  /** Ports picked by the OS, all held open together so none is handed out twice. */
+  private static int[] freePorts(int count) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        sockets.add(new ServerSocket(0, 1, InetAddress.getByName(HOST)));
+      }
+      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // closing a listening socket we never used
+        }
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not delete " + dir, e);
+    }
+  }
+
+  /** The packaged master: the module's jar and its runtime dependencies in target/lib. */
+  record Classpath(Path target, String value) {
+    static Classpath packaged() {
+      // surefire runs in the module directory and also passes it as `basedir`
+      Path target = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("target");
+      Path jar = target.resolve("skiff-control-plane.jar");
+      Path lib = target.resolve("lib");
+      if (!Files.isRegularFile(jar) || !Files.isDirectory(lib)) {
+        throw new IllegalStateException("no packaged master at " + jar + " and " + lib
+            + ": process tests run after `package` (mvn -pl control-plane verify)");
+      }
+      // the launcher expands lib/*, as in the documented command line
+      return new Classpath(target, jar + java.io.File.pathSeparator + lib.resolve("*"));
+    }
+  }
+}

@@ -1,0 +1,323 @@
+#!/usr/bin/env bash
+# Benchmarks the Skiff API: real master processes (control-plane's MasterMain) driven by the API
+# benchmark client (io.skiff.controlplane.bench.ApiBenchmark, plain gRPC stubs), with the store's own
+# etcd API on the same masters as the baseline (io.skiff.store.bench.StoreBenchmark, puts of the
+# same key and value sizes as the pods). First one master, then three:
+#
+#   memory     (one master, fresh) live heap after a full GC, and RSS, before and after creating
+#              --mem-pods realistic pods (~1 KB each as stored)
+#   writes     Pod create and Pod update (an annotation, with the last resource_version as the
+#              precondition), 1 client and 50 clients (6 channels); store puts, 1 and 50 clients.
+#              Three masters: channel i to master i mod 3, clients spread over the channels.
+#              Each master set is warmed up first (--warm API writes, then store puts, not measured).
+#   watch      (one master) 1,000 Pod watchers over 10 channels while one writer creates 1,000 pods,
+#              back to back and then paced at 100/s; per (watcher, pod) the delay from the Create's
+#              response to the ADDED event's arrival
+#
+# usage: scripts/bench-api.sh [--only one|three] [--warm N] [--total N] [--total-serial N]
+#                             [--mem-pods N] [--watchers N] [--watch-pods N] [--quick] [--out FILE] [--keep]
+#
+#   --only one|three   one master only, or three masters only (default: both)
+#   --warm N           unmeasured API writes before a master set's rows (default 100000; half creates,
+#                      half updates, 50 clients), then N/3 unmeasured store puts
+#   --total N          measured requests of each 50-client row (default 20000)
+#   --total-serial N   measured requests of each 1-client row (default 5000)
+#   --row-seconds S    a row ends after its requests or S seconds, whichever comes first (default 20)
+#   --warm-seconds S   bound on each warm-up phase (default 45)
+#   --mem-pods N       pods created for the memory measurement (default 10000)
+#   --watchers N       watchers of the fan-out (default 1000); --watch-pods N: pods written (default 1000)
+#   --quick            a smoke run: --warm 4000 --total 2000 --total-serial 300 --row-seconds 10
+#                      --mem-pods 1000 --watchers 100 --watch-pods 100 (numbers meaningless)
+#   --out FILE         also append the RESULT lines and the tables to FILE
+#   --keep             keep the work directory (data, master logs, raw client output)
+#
+# Masters use the documented ports (API 6443/6444/6445, store 2379/22379/32379, Raft
+# 12380/22380/32380); the script stops if one is taken. Clients run with C1 only and the serial GC
+# (BENCH_JAVA_OPTS), so that they take little of the CPU that the masters need; masters run with
+# SKIFF_JAVA_OPTS (default -XX:+UseParallelGC, as scripts/store-cluster.sh). Every client phase is
+# bounded by BENCH_MAX_SECONDS (default 180), so the script ends by itself. Needs a JDK (jcmd).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+JAR=$ROOT/control-plane/target/skiff-control-plane.jar
+CP="$JAR:$ROOT/control-plane/target/lib/*" # the JVM expands lib/*, not the shell
+API_MAIN=io.skiff.controlplane.bench.ApiBenchmark
+STORE_MAIN=io.skiff.store.bench.StoreBenchmark
+MASTER_MAIN=io.skiff.controlplane.master.MasterMain
+read -r -a CLIENT_OPTS <<<"${BENCH_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
+read -r -a MASTER_OPTS <<<"${SKIFF_JAVA_OPTS:--XX:+UseParallelGC}"
+MAX_SECONDS=${BENCH_MAX_SECONDS:-180}
+
+ONLY=both
+WARM=100000
+TOTAL=20000
+TOTAL_SERIAL=5000
+ROW_SECONDS=20
+WARM_SECONDS=45
+MEM_PODS=10000
+WATCHERS=1000
+WATCH_PODS=1000
+OUT=
+KEEP=false
+
+IDS=(m1 m2 m3)
+declare -A API=([m1]=127.0.0.1:6443 [m2]=127.0.0.1:6444 [m3]=127.0.0.1:6445)
+declare -A STORE=([m1]=127.0.0.1:2379 [m2]=127.0.0.1:22379 [m3]=127.0.0.1:32379)
+declare -A RAFT=([m1]=127.0.0.1:12380 [m2]=127.0.0.1:22380 [m3]=127.0.0.1:32380)
+
+log() { printf 'bench-api: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -n 's/^# \{0,1\}//p'; exit "${1:-2}"; }
+number() { [[ $2 =~ ^[0-9]+$ ]] || die "$1 needs a number, not '$2'"; }
+
+while (($#)); do
+  case $1 in
+    --only) ONLY=${2:-}; shift 2 || die "--only needs one or three" ;;
+    --warm) number "$1" "${2:-}"; WARM=$2; shift 2 ;;
+    --total) number "$1" "${2:-}"; TOTAL=$2; shift 2 ;;
+    --total-serial) number "$1" "${2:-}"; TOTAL_SERIAL=$2; shift 2 ;;
+    --row-seconds) number "$1" "${2:-}"; ROW_SECONDS=$2; shift 2 ;;
+    --warm-seconds) number "$1" "${2:-}"; WARM_SECONDS=$2; shift 2 ;;
+    --mem-pods) number "$1" "${2:-}"; MEM_PODS=$2; shift 2 ;;
+    --watchers) number "$1" "${2:-}"; WATCHERS=$2; shift 2 ;;
+    --watch-pods) number "$1" "${2:-}"; WATCH_PODS=$2; shift 2 ;;
+    --quick) WARM=4000 TOTAL=2000 TOTAL_SERIAL=300 ROW_SECONDS=10 MEM_PODS=1000 WATCHERS=100 WATCH_PODS=100; shift ;;
+    --out) OUT=${2:-}; shift 2 || die "--out needs a file" ;;
+    --keep) KEEP=true; shift ;;
+    -h | --help) usage 0 ;;
+    *) die "unknown argument $1 (see --help)" ;;
+  esac
+done
+[[ $ONLY =~ ^(both|one|three)$ ]] || die "--only must be one or three"
+want() { [[ $ONLY == both || $ONLY == "$1" ]]; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/skiff-bench-api.XXXXXX")
+PIDS=()
+FAILED=0
+declare -A RES=()
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  stop_masters
+  if $KEEP; then log "kept $WORK"; else rm -rf "$WORK"; fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_open() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
+
+# ---- masters ---------------------------------------------------------------------------------
+
+# start_masters N: masters m1..mN, peers of each other, fresh data; waits until every API serves.
+start_masters() {
+  local n=$1 i id peers= apis=
+  for ((i = 0; i < n; i++)); do
+    id=${IDS[$i]}
+    peers+="$id=${RAFT[$id]}/${STORE[$id]},"
+    apis+="${API[$id]},"
+    for addr in "${API[$id]}" "${STORE[$id]}" "${RAFT[$id]}"; do
+      port_open "$addr" && die "$addr is already in use; cannot start master $id"
+    done
+  done
+  peers=${peers%,}
+  APIS=${apis%,}
+  STORES=$(for ((i = 0; i < n; i++)); do printf '%s,' "${STORE[${IDS[$i]}]}"; done)
+  STORES=${STORES%,}
+  rm -rf "$WORK/data"
+  for ((i = 0; i < n; i++)); do
+    id=${IDS[$i]}
+    java "${MASTER_OPTS[@]}" -cp "$CP" "$MASTER_MAIN" --id "$id" --peers "$peers" \
+      --data-dir "$WORK/data/$id" --api-address "${API[$id]}" </dev/null >"$WORK/$id-$n.log" 2>&1 &
+    PIDS+=("$!")
+  done
+  log "started $n master(s) (pids ${PIDS[*]}); waiting for their APIs"
+  local deadline=$((SECONDS + 120)) dead
+  until client "$API_MAIN" wait --apis "$APIS" --max-seconds 5 >/dev/null 2>&1; do
+    dead=
+    for ((i = 0; i < n; i++)); do kill -0 "${PIDS[$i]}" 2>/dev/null || dead+=" ${IDS[$i]}"; done
+    if [[ -n $dead ]] || ((SECONDS >= deadline)); then
+      for ((i = 0; i < n; i++)); do tail -n 20 "$WORK/${IDS[$i]}-$n.log" | sed "s/^/  [${IDS[$i]}] /" >&2; done
+      die "the masters did not serve within 120 s${dead:+ (exited:$dead)} (logs above)"
+    fi
+  done
+}
+
+stop_masters() {
+  ((${#PIDS[@]} > 0)) || return 0
+  local pid deadline=$((SECONDS + 15))
+  kill -TERM "${PIDS[@]}" 2>/dev/null || true
+  for pid in "${PIDS[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  PIDS=()
+}
+
+# ---- clients ---------------------------------------------------------------------------------
+
+client() {
+  local main=$1
+  shift
+  java "${CLIENT_OPTS[@]}" -cp "$CP" "$main" "$@"
+}
+
+# measure KEY MAIN ARGS...: runs a client, keeps the fields of its RESULT line as RES[KEY.field].
+# Each phase of the client is bounded by BOUND seconds (default BENCH_MAX_SECONDS).
+measure() {
+  local key=$1 out=$WORK/$1.out rc=0 line kv
+  shift
+  client "$@" --max-seconds "${BOUND:-$MAX_SECONDS}" >"$out" 2>"$out.err" || rc=$?
+  sed -n '/^RESULT /!p' "$out" >&2
+  line=$(sed -n 's/^RESULT //p' "$out")
+  if ((rc != 0)) || [[ -z $line ]]; then
+    log "$key failed (exit $rc):"
+    tail -n 5 "$out.err" | sed 's/^/  /' >&2
+    FAILED=1
+  fi
+  [[ -n $OUT && -n $line ]] && printf 'RESULT key=%s %s\n' "$key" "$line" >>"$OUT"
+  for kv in $line; do RES[$key.${kv%%=*}]=${kv#*=}; done
+}
+
+# writes SETUP: the warm-up, then the API and store rows of one master set.
+writes() {
+  local setup=$1 clients conns op
+  if ((WARM > 0)); then
+    log "$setup: warm-up, $((WARM / 2)) creates and $((WARM / 2)) updates by 50 clients, then $((WARM / 3)) store puts"
+    BOUND=$WARM_SECONDS measure "$setup.warm-create" "$API_MAIN" load --apis "$APIS" --op create --clients 50 --conns 6 --total $((WARM / 2)) --label warm
+    BOUND=$WARM_SECONDS measure "$setup.warm-update" "$API_MAIN" load --apis "$APIS" --op update --clients 50 --conns 6 --total $((WARM / 2)) --label warm
+    BOUND=$WARM_SECONDS measure "$setup.warm-put" "$STORE_MAIN" --endpoints "$STORES" --target all --op put --clients 50 --conns 6 \
+      --key-size "$KEY_BYTES" --val-size "$VALUE_BYTES" --total $((WARM / 3)) --label warm
+  fi
+  for clients in 1 50; do
+    local total=$TOTAL conns=6
+    ((clients == 1)) && total=$TOTAL_SERIAL conns=1
+    for op in create update; do
+      log "$setup: Pod $op, $clients client(s), $total requests"
+      BOUND=$ROW_SECONDS measure "$setup.$op.$clients" "$API_MAIN" load --apis "$APIS" --op "$op" --clients "$clients" --conns "$conns" \
+        --total "$total" --warmup $((total / 10)) --label "$setup-$op-$clients"
+    done
+    log "$setup: store put, $clients client(s), $total requests"
+    BOUND=$ROW_SECONDS measure "$setup.put.$clients" "$STORE_MAIN" --endpoints "$STORES" --target all --op put \
+      --clients "$clients" --conns "$conns" --key-size "$KEY_BYTES" --val-size "$VALUE_BYTES" --total "$total" \
+      --warmup $((total / 10)) \
+      --label "$setup-put-$clients"
+  done
+}
+
+# ---- memory ----------------------------------------------------------------------------------
+
+# heap_snapshot PID NAME: class histogram after a full GC (jcmd GC.class_histogram collects first) and RSS.
+heap_snapshot() {
+  jcmd "$1" GC.class_histogram >"$WORK/histo-$2.txt"
+  RES[mem.$2.live]=$(awk '$1 == "Total" { print $3 }' "$WORK/histo-$2.txt")
+  RES[mem.$2.rss]=$(awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$1/status")
+}
+
+memory() {
+  local pid=${PIDS[0]}
+  command -v jcmd >/dev/null || { log "no jcmd (a JDK's tool): no memory numbers"; FAILED=1; return 0; }
+  log "memory: before and after $MEM_PODS pods (live heap after a full GC, RSS)"
+  heap_snapshot "$pid" before
+  measure mem.populate "$API_MAIN" populate --apis "$APIS" --namespace bench-memory --pods "$MEM_PODS" \
+    --clients 20 --conns 2 --label memory
+  heap_snapshot "$pid" after
+  # the classes that grew most, for the doc
+  awk 'FNR == NR && $1 ~ /:$/ { before[$4] = $3; next } $1 ~ /:$/ { printf "%d %d %s\n", $3 - before[$4], $2, $4 }' \
+    "$WORK/histo-before.txt" "$WORK/histo-after.txt" | sort -rn | awk "NR <= 12" >"$WORK/histo-growth.txt"
+  log "classes that grew most (bytes, instances after, class):"
+  sed 's/^/  /' "$WORK/histo-growth.txt" >&2
+}
+
+# ---- report ----------------------------------------------------------------------------------
+
+mb() { awk -v b="${1:-0}" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+cell() { printf '%s' "${RES[$1]:--}"; }
+ratio() {
+  awk -v a="${RES[$1.rps]:-}" -v b="${RES[$2.rps]:-}" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else printf "-" }'
+}
+
+print_tables() {
+  local setup op clients title
+  printf '%-34s %8s %9s %9s %9s %9s %13s\n' "writes (1 KB pods)" requests "req/s" "p50 ms" "p99 ms" "max ms" "of store put"
+  for setup in one three; do
+    [[ -n ${RES[$setup.create.1.rps]:-} || -n ${RES[$setup.put.1.rps]:-} ]] || continue
+    for clients in 1 50; do
+      for op in create update put; do
+        title="$setup master$([[ $setup == three ]] && echo s), $([[ $op == put ]] && echo 'store put' || echo "Pod $op"), $clients cl"
+        printf '%-34s %8s %9s %9s %9s %9s %13s\n' "$title" "$(cell "$setup.$op.$clients.requests")" \
+          "$(cell "$setup.$op.$clients.rps")" "$(cell "$setup.$op.$clients.p50_ms")" \
+          "$(cell "$setup.$op.$clients.p99_ms")" "$(cell "$setup.$op.$clients.max_ms")" \
+          "$([[ $op == put ]] && echo - || ratio "$setup.$op.$clients" "$setup.put.$clients")"
+      done
+    done
+  done
+  if [[ -n ${RES[watch.burst.received]:-} || -n ${RES[watch.paced.received]:-} ]]; then
+    echo
+    printf '%-42s %15s %9s %9s %9s %11s %9s\n' "watch fan-out (one master)" "events" "p50 ms" "p99 ms" "max ms" "writes/s" "drain ms"
+    for op in burst paced; do
+      [[ -n ${RES[watch.$op.received]:-} ]] || continue
+      printf '%-42s %15s %9s %9s %9s %11s %9s\n' \
+        "${RES[watch.$op.watchers]} watchers, ${RES[watch.$op.pods]} pods, $([[ $op == burst ]] && echo 'back to back' || echo "${RES[watch.$op.rate]}/s")" \
+        "${RES[watch.$op.received]}/${RES[watch.$op.expected]}" "$(cell "watch.$op.p50_ms")" \
+        "$(cell "watch.$op.p99_ms")" "$(cell "watch.$op.max_ms")" "$(cell "watch.$op.write_rps")" \
+        "$(cell "watch.$op.drain_ms")"
+    done
+  fi
+  if [[ -n ${RES[mem.after.live]:-} ]]; then
+    echo
+    local delta=$((RES[mem.after.live] - RES[mem.before.live])) rss=$((RES[mem.after.rss] - RES[mem.before.rss]))
+    printf 'memory (one master): live heap %s -> %s MiB (+%s MiB for %s pods, %s bytes/pod); RSS %s -> %s MiB (+%s MiB)\n' \
+      "$(mb "${RES[mem.before.live]}")" "$(mb "${RES[mem.after.live]}")" "$(mb $delta)" "$MEM_PODS" \
+      "$((delta / MEM_PODS))" "$(mb "${RES[mem.before.rss]}")" "$(mb "${RES[mem.after.rss]}")" "$(mb $rss)"
+  fi
+}
+
+# ---- main ------------------------------------------------------------------------------------
+
+if ! { [[ -f $JAR ]] && LC_ALL=C grep -qa "${API_MAIN//.//}.class" "$JAR"; }; then
+  log "building (no $API_MAIN in the control-plane jar)"
+  (cd "$ROOT" && mvn -q -B -ntp install -DskipTests)
+fi
+
+busy=$(awk '{ print $1 }' /proc/loadavg)
+log "machine: $(nproc) cores, load average $busy, $(java -version 2>&1 | head -n 1); work dir $WORK"
+awk -v l="$busy" -v n="$(nproc)" 'BEGIN { exit !(l > n / 4) }' \
+  && log "warning: other work is running (load $busy): numbers will be lower than on an idle machine"
+STARTED=$SECONDS
+
+if want one; then
+  start_masters 1
+  memory
+  measure pod-size "$API_MAIN" pod-size --apis "$APIS" --label size
+  KEY_BYTES=${RES[pod-size.key_bytes]:-40} VALUE_BYTES=${RES[pod-size.value_bytes]:-1000}
+  writes one
+  log "watch fan-out: $WATCHERS watchers, $WATCH_PODS pods back to back, then paced at 100/s"
+  measure watch.burst "$API_MAIN" watch --apis "$APIS" --watchers "$WATCHERS" --conns 10 --pods "$WATCH_PODS" --label burst
+  measure watch.paced "$API_MAIN" watch --apis "$APIS" --watchers "$WATCHERS" --conns 10 --pods "$WATCH_PODS" --rate 100 --label paced
+  stop_masters
+fi
+
+if want three; then
+  start_masters 3
+  if [[ -z ${KEY_BYTES:-} ]]; then
+    measure pod-size "$API_MAIN" pod-size --apis "$APIS" --label size
+    KEY_BYTES=${RES[pod-size.key_bytes]:-40} VALUE_BYTES=${RES[pod-size.value_bytes]:-1000}
+  fi
+  writes three
+  stop_masters
+fi
+
+echo
+tables=$(print_tables)
+printf '%s\n' "$tables"
+log "done in $((SECONDS - STARTED)) s"
+if [[ -n $OUT ]]; then
+  printf '# %s, %s cores, load before %s, --warm %s --total %s --total-serial %s\n%s\n\n' "$(date '+%F %T')" \
+    "$(nproc)" "$busy" "$WARM" "$TOTAL" "$TOTAL_SERIAL" "$tables" >>"$OUT"
+  if [[ -f $WORK/histo-growth.txt ]]; then sed 's/^/# grew: /' "$WORK/histo-growth.txt" >>"$OUT"; fi
+fi
+((FAILED == 0)) || die "some runs failed (see above)"
