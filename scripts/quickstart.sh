@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# From a fresh Debian machine to a running Skiff control plane: installs what is
-# missing, builds, starts three masters on loopback (each a Raft peer of the
-# store, an etcd-compatible endpoint and the Skiff API), then drives them with
-# real clients: etcdctl on the store, and buf curl (reflection-based gRPC) on
-# the typed API — namespaces, pods, selectors, paging, a watch, a conflict, a
-# namespace deletion. Safe to run again: a running cluster is reused.
+# From a fresh Debian machine to a running Skiff cluster: installs what is
+# missing (Podman included), builds, starts three masters on loopback (each a
+# Raft peer of the store, an etcd-compatible endpoint and the Skiff API) and a
+# node agent for this machine, then drives them with real clients: etcdctl on
+# the store, and buf curl (reflection-based gRPC) on the typed API —
+# namespaces, pods, selectors, paging, a watch, a conflict — and runs a real
+# web server in a pod through Podman, fetches its page, reads its log through
+# the master, and deletes it. Safe to run again: a running cluster is reused.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -15,6 +17,8 @@ if [[ ! -f control-plane/target/skiff-control-plane.jar ]]; then
   mvn -q -B -ntp install -DskipTests
 fi
 bash scripts/master-cluster.sh up
+bash scripts/agent.sh up
+NODE=${SKIFF_NODE_NAME:-$(hostname | tr '[:upper:]' '[:lower:]')}
 
 export ETCDCTL_API=3
 STORE=127.0.0.1:2379,127.0.0.1:22379,127.0.0.1:32379
@@ -64,6 +68,32 @@ kill "$watch_pid" 2>/dev/null || true
 grep -E '"type"|"name": "web' "$watch_out" | paste - - | sed 's/  */ /g'
 rm -f "$watch_out"
 
+say "A real workload: busybox httpd in a pod on node $NODE (no scheduler yet: the pod names its node)"
+api 6443 Pods/Create '{"metadata":{"name":"hello","labels":{"app":"hello"}},"spec":{"nodeName":"'"$NODE"'",'\
+'"terminationGracePeriodSeconds":2,"containers":[{"name":"web","image":"localhost/busybox:latest",'\
+'"imagePullPolicy":"IfNotPresent","command":["sh","-c","mkdir -p /www && echo hello from a Skiff pod > /www/index.html '\
+'&& echo serving on 8080 && exec httpd -f -v -p 8080 -h /www"],"ports":[{"containerPort":8080,"hostPort":18080}]}]}}' \
+  | grep -E '"(name|phase)"' | head -2
+phase=""
+for _ in $(seq 120); do
+  phase=$(buf curl --protocol grpc --http2-prior-knowledge -d '{"namespace":"default","name":"hello"}' \
+    http://127.0.0.1:6444/skiff.api.v1.Pods/Get | sed -n 's/.*"phase": "\(.*\)".*/\1/p')
+  [[ $phase == Running ]] && break
+  sleep 0.5
+done
+echo "pod hello is $phase"
+echo "\$ curl http://127.0.0.1:18080/"
+curl -sS --retry 10 --retry-delay 1 --retry-connrefused http://127.0.0.1:18080/
+echo "\$ buf curl ... skiff.api.v1.Pods/Logs   # the master relays the agent's stream"
+buf curl --protocol grpc --http2-prior-knowledge -d '{"namespace":"default","name":"hello"}' \
+  http://127.0.0.1:6445/skiff.api.v1.Pods/Logs | sed -n 's/.*"data": "\(.*\)".*/\1/p' | base64 -d
+api 6443 Pods/Delete '{"namespace":"default","name":"hello"}' | grep -E '"deletion' || true
+for _ in $(seq 60); do
+  [[ -z $(etcdctl --endpoints="$STORE" get /registry/pods/default/hello --keys-only) ]] && break
+  sleep 0.5
+done
+echo "pod hello deleted; its containers are gone"
+
 say "Deleting the namespace deletes what is in it"
 api 6444 Namespaces/Delete '{"name":"shop"}' | grep -E '"(name|phase|deletionTimestamp)"'
 for _ in $(seq 50); do
@@ -74,11 +104,11 @@ ctl get /registry --prefix --keys-only | grep -v '^$'
 
 cat <<'NEXT'
 
-The control plane is up: three masters, API on 127.0.0.1:6443, :6444, :6445. Try:
+Skiff is up: three masters (API on 127.0.0.1:6443, :6444, :6445) and a node agent. Try:
   buf curl --protocol grpc --http2-prior-knowledge --list-methods http://127.0.0.1:6443
   buf curl --protocol grpc --http2-prior-knowledge -d '{"namespace":"default","sendInitialEvents":true}' \
       http://127.0.0.1:6443/skiff.api.v1.Pods/Watch           # and create pods from another shell
   ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:2379 get /registry --prefix --keys-only
-  scripts/master-cluster.sh status
-  scripts/master-cluster.sh down --wipe                       # stop it and delete its data
+  scripts/master-cluster.sh status; scripts/agent.sh status
+  scripts/agent.sh down; scripts/master-cluster.sh down --wipe   # stop it and delete its data
 NEXT

@@ -5,7 +5,7 @@
 #   WAIT_SECONDS, STOP_SECONDS, ENDPOINTS (printed by `up`)
 # and defines:
 #   listen_addresses ID   the host:port pairs the process binds (checked free before start)
-#   server_args ID        its arguments after the main class
+#   server_args ID        its arguments after the main class; the first two name it (e.g. --id m1)
 #   healthy ID            true when it serves
 #   describe ID           its addresses, for `status`
 
@@ -30,7 +30,7 @@ running_pid() {
   [[ -f $file ]] || return 0
   pid=$(<"$file")
   if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null \
-      && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$MAIN_CLASS --id $1 "; then
+      && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$MAIN_CLASS $(server_args "$1" | cut -d' ' -f1-2) "; then
     printf '%s' "$pid"
   fi
 }
