@@ -46,7 +46,8 @@ public final class KindService<T extends Message> {
   }
 
   /** Binds the common verbs, and {@code extra} handlers by bare method name. */
-  public ServerServiceDefinition bind(ServiceDescriptor service, Map<String, ServerCallHandler<?, ?>> extra) {
+  public ServerServiceDefinition bind(ServiceDescriptor generated, Map<String, ServerCallHandler<?, ?>> extra) {
+    ServiceDescriptor service = EncodedMessages.allowEncoded(generated, "Watch");
     ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(service);
     for (MethodDescriptor<?, ?> method : service.getMethods()) {
       definition.addMethod(handler(method, extra.get(method.getBareMethodName())));
@@ -74,7 +75,7 @@ public final class KindService<T extends Message> {
       case "UpdateStatus" -> unary(method, request -> registry.updateStatus((T) request));
       case "Delete" -> unary(method, request -> registry.delete((DeleteRequest) request));
       case "Watch" -> ServerCalls.asyncServerStreamingCall((request, observer) ->
-          watch((WatchRequest) request, (StreamObserver<Message>) observer, responseType));
+          watch((WatchRequest) request, (StreamObserver<Object>) observer, responseType));
       default -> ServerCalls.asyncUnaryCall((request, observer) -> observer.onError(Status.UNIMPLEMENTED
           .withDescription(method.getFullMethodName() + " is not served by this master yet").asRuntimeException()));
     };
@@ -100,8 +101,8 @@ public final class KindService<T extends Message> {
     });
   }
 
-  private void watch(WatchRequest request, StreamObserver<Message> observer, Message eventType) {
-    ServerCallStreamObserver<Message> stream = (ServerCallStreamObserver<Message>) observer;
+  private void watch(WatchRequest request, StreamObserver<Object> observer, Message eventType) {
+    ServerCallStreamObserver<Object> stream = (ServerCallStreamObserver<Object>) observer;
     try {
       ObjectFilter<T> filter = ObjectFilter.of(registry.kind(), request.getNamespace(), request.getLabelSelector(),
           request.getFieldSelector());

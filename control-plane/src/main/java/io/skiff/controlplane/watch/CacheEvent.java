@@ -5,9 +5,39 @@ package io.skiff.controlplane.watch;
  * (for DELETED, its last state) and {@code previous} before it (null for ADDED),
  * both as clients see them; {@code revision} is the store revision of the change.
  */
-record CacheEvent<T>(String type, T object, T previous, long revision) {
+record CacheEvent<T>(String type, T object, T previous, long revision, Deliveries<T> deliveries) {
   static final String ADDED = "ADDED";
   static final String MODIFIED = "MODIFIED";
   static final String DELETED = "DELETED";
   static final String BOOKMARK = "BOOKMARK";
+
+  CacheEvent(String type, T object, T previous, long revision) {
+    this(type, object, previous, revision, new Deliveries<>());
+  }
+
+  /**
+   * The event as a watcher sends it: as it is, as ADDED (a change that enters
+   * the watcher's selector), or as DELETED of the previous state at this
+   * revision (one that leaves it, made by {@code atThisRevision}). Shared by
+   * every watcher that sends it so.
+   */
+  Delivery<T> as(String sentType, java.util.function.UnaryOperator<T> atThisRevision) {
+    if (sentType.equals(type)) {
+      Delivery<T> d = deliveries.same;
+      return d != null ? d : (deliveries.same = new Delivery<>(type, object));
+    }
+    if (sentType.equals(ADDED)) {
+      Delivery<T> d = deliveries.entering;
+      return d != null ? d : (deliveries.entering = new Delivery<>(ADDED, object));
+    }
+    Delivery<T> d = deliveries.leaving;
+    return d != null ? d : (deliveries.leaving = new Delivery<>(DELETED, atThisRevision.apply(previous)));
+  }
+
+  /** The shared forms of one event (a race may build one twice; either serves). */
+  static final class Deliveries<T> {
+    private volatile Delivery<T> same;
+    private volatile Delivery<T> entering;
+    private volatile Delivery<T> leaving;
+  }
 }

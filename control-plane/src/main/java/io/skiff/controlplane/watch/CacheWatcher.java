@@ -123,17 +123,19 @@ public final class CacheWatcher<T extends Message> {
         T object = event.object();
         boolean now = !event.type().equals(CacheEvent.DELETED) && filter.matches(object);
         boolean before = event.previous() != null && filter.matches(event.previous());
+        String sent;
         if (now && before) {
-          output.send(CacheEvent.MODIFIED, object);
+          sent = CacheEvent.MODIFIED;
         } else if (now) {
-          output.send(CacheEvent.ADDED, object);
+          sent = CacheEvent.ADDED;
         } else if (before) {
           // deleted, or changed so that it no longer matches: the client's view loses it
-          output.send(CacheEvent.DELETED, event.type().equals(CacheEvent.DELETED) ? object
-              : cache.kind().forClient(event.previous(), event.revision()));
+          sent = CacheEvent.DELETED;
         } else {
           continue;
         }
+        long revision = event.revision();
+        output.send(event.as(sent, previous -> cache.kind().forClient(previous, revision)));
         lastSent = event.revision();
       }
       if (bookmarkDue && output.isReady() && cache.eventAt(position) == null) {

@@ -9,6 +9,11 @@ public interface WatchOutput<T> {
 
   void send(String type, T object);
 
+  /** Sends an event shared with other watchers; a transport may keep its encoding in it. */
+  default void send(Delivery<T> delivery) {
+    send(delivery.type(), delivery.object());
+  }
+
   /** Ends the stream with an error (OUT_OF_RANGE: relist). */
   void fail(ApiException error);
 
