@@ -132,8 +132,9 @@ public final class CacheWatcher<T extends Message> {
         }
         lastSent = event.revision();
       }
-      if (bookmarkDue && output.isReady() && cache.eventAt(position) == null) {
-        long revision = Math.max(cache.revision(), since);
+      long caughtUp;
+      if (bookmarkDue && output.isReady() && (caughtUp = cache.bookmarkRevision(position)) >= 0) {
+        long revision = Math.max(caughtUp, since);
         if (revision > lastSent || ending) {
           output.send(CacheEvent.BOOKMARK, cache.bookmark(revision));
           lastSent = revision;

@@ -56,6 +56,8 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
   private long revision;
   /** Events up to here are history, already in {@link #objects}. */
   private long listedRevision;
+  /** The store watch has delivered every event up to here: the ring is complete to this revision. */
+  private long followed;
   private io.skiff.store.Store.Watch storeWatch;
   private ScheduledFuture<?> bookmarks;
 
@@ -95,6 +97,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
       listedRevision = listed;
       revision = listed;
       completeAfter = historyFrom - 1;
+      followed = historyFrom - 1;
     }
     follow(historyFrom);
     log.info("watch cache {}: {} objects at revision {}", kind.resource(), list.getKvsCount(), listed);
@@ -149,6 +152,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
         }
       }
       revision = Math.max(revision, upTo);
+      followed = Math.max(followed, upTo);
     }
     wakeAll();
   }
@@ -156,6 +160,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
   private void advance(long upTo) {
     synchronized (this) {
       revision = Math.max(revision, upTo);
+      followed = Math.max(followed, upTo);
     }
   }
 
@@ -242,6 +247,17 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
 
   synchronized long revision() {
     return revision;
+  }
+
+  /**
+   * The revision a watcher at {@code position} may bookmark: every event up to
+   * it is in the ring before that position. -1 while the ring holds events at or
+   * after the position (the watcher must send those first). Checked in one step,
+   * so an event appended meanwhile cannot fall under the bookmark; and it is not
+   * the listed revision while the history read at start is still arriving.
+   */
+  synchronized long bookmarkRevision(long position) {
+    return position < ring.end() ? -1 : followed;
   }
 
   void remove(CacheWatcher<T> watcher) {
