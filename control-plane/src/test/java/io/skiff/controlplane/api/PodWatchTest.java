@@ -1,5 +1,7 @@
 package io.skiff.controlplane.api;
 
+import static io.skiff.controlplane.testing.PodWrites.awaitCount;
+import static io.skiff.controlplane.testing.PodWrites.awaitThrough;
 import static io.skiff.controlplane.testing.PodWrites.createNamespace;
 import static io.skiff.controlplane.testing.PodWrites.from;
 import static io.skiff.controlplane.testing.PodWrites.watch;
@@ -315,17 +317,6 @@ class PodWatchTest {
 
   private static List<Change> after(List<Change> changes, long resourceVersion) {
     return changes.stream().filter(c -> c.resourceVersion() > resourceVersion).toList();
-  }
-
-  /** Waits for the (non-bookmark) event of the pod named {@code last}; returns the non-bookmark events so far. */
-  static List<Change> awaitThrough(WatchRecorder<PodWatchEvent> watch, String last) {
-    watch.awaitEvent(e -> !e.getType().equals("BOOKMARK") && e.getObject().getMetadata().getName().equals(last));
-    return watch.events(Change::of).stream().filter(c -> !c.isBookmark()).toList();
-  }
-
-  static List<Change> awaitCount(WatchRecorder<PodWatchEvent> watch, int n) {
-    watch.awaitCount(n);
-    return watch.events(Change::of);
   }
 
   /** Waits until this master's watch cache has the write at {@code resourceVersion} in namespace {@code ns}. */

@@ -1,5 +1,7 @@
 package io.skiff.controlplane.testing;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
+
 import io.grpc.Channel;
 import io.skiff.api.v1.Container;
 import io.skiff.api.v1.DeleteRequest;
@@ -25,6 +27,8 @@ import java.util.function.UnaryOperator;
  * threads may write at once (each to its own pods).
  */
 public final class PodWrites {
+  private static final long CALL_TIMEOUT_SECONDS = 30;
+
   private final List<Change> changes = new ArrayList<>();
   private final Map<String, Pod> current = new ConcurrentHashMap<>();
 
@@ -54,21 +58,19 @@ public final class PodWrites {
   }
 
   public static void createNamespace(Channel channel, String name) {
-    NamespacesGrpc.newBlockingStub(channel)
+    NamespacesGrpc.newBlockingStub(channel).withWaitForReady().withDeadlineAfter(CALL_TIMEOUT_SECONDS, SECONDS)
         .create(Namespace.newBuilder().setMetadata(ObjectMeta.newBuilder().setName(name)).build());
   }
 
-  /** Starts a Watch of pods, recorded. */
+  /** Starts a Watch of pods, recorded. It waits for the channel to connect (a master may be restarting). */
   public static WatchRecorder<PodWatchEvent> watch(Channel channel, WatchRequest request) {
-    WatchRecorder<PodWatchEvent> recorder = WatchRecorder.reading();
-    PodsGrpc.newStub(channel).watch(request, recorder);
-    return recorder;
+    return watch(channel, request, WatchRecorder.reading());
   }
 
   /** As {@link #watch}, with a recorder of the caller's (e.g. a paused one). */
   public static WatchRecorder<PodWatchEvent> watch(Channel channel, WatchRequest request,
       WatchRecorder<PodWatchEvent> recorder) {
-    PodsGrpc.newStub(channel).watch(request, recorder);
+    PodsGrpc.newStub(channel).withWaitForReady().watch(request, recorder);
     return recorder;
   }
 
@@ -77,8 +79,23 @@ public final class PodWrites {
     return WatchRequest.newBuilder().setNamespace(namespace).setResourceVersion(resourceVersion).build();
   }
 
+  /**
+   * Waits for the (non-bookmark) event of the pod named {@code last}, typically
+   * a fence written after everything else; returns the non-bookmark events so far.
+   */
+  public static List<Change> awaitThrough(WatchRecorder<PodWatchEvent> watch, String last) {
+    watch.awaitEvent(e -> !e.getType().equals("BOOKMARK") && e.getObject().getMetadata().getName().equals(last));
+    return watch.events(Change::of).stream().filter(c -> !c.isBookmark()).toList();
+  }
+
+  /** Waits for {@code n} events (bookmarks included); returns all so far. */
+  public static List<Change> awaitCount(WatchRecorder<PodWatchEvent> watch, int n) {
+    watch.awaitCount(n);
+    return watch.events(Change::of);
+  }
+
   public Pod create(Channel channel, Pod pod) {
-    Pod created = PodsGrpc.newBlockingStub(channel).create(pod);
+    Pod created = pods(channel).create(pod);
     remember("ADDED", created);
     current.put(key(created), created);
     return created;
@@ -90,7 +107,7 @@ public final class PodWrites {
 
   /** Updates a pod this writer created, from its last acknowledged state (a stale one is a conflict). */
   public Pod update(Channel channel, String namespace, String name, UnaryOperator<Pod> change) {
-    Pod updated = PodsGrpc.newBlockingStub(channel).update(change.apply(current.get(namespace + "/" + name)));
+    Pod updated = pods(channel).update(change.apply(current.get(namespace + "/" + name)));
     remember("MODIFIED", updated);
     current.put(key(updated), updated);
     return updated;
@@ -103,7 +120,7 @@ public final class PodWrites {
 
   /** Deletes at once (grace period 0). */
   public Pod delete(Channel channel, String namespace, String name) {
-    Pod deleted = PodsGrpc.newBlockingStub(channel).delete(DeleteRequest.newBuilder().setNamespace(namespace)
+    Pod deleted = pods(channel).delete(DeleteRequest.newBuilder().setNamespace(namespace)
         .setName(name).setGracePeriodSeconds(0).build());
     remember("DELETED", deleted);
     current.remove(namespace + "/" + name);
@@ -135,6 +152,11 @@ public final class PodWrites {
       changes.add(new Change(type, pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
           pod.getMetadata().getResourceVersion()));
     }
+  }
+
+  /** Unary calls wait for the channel to connect (a master may be restarting), within a deadline. */
+  private static PodsGrpc.PodsBlockingStub pods(Channel channel) {
+    return PodsGrpc.newBlockingStub(channel).withWaitForReady().withDeadlineAfter(CALL_TIMEOUT_SECONDS, SECONDS);
   }
 
   private static String key(Pod pod) {

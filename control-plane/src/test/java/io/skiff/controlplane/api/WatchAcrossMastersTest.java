@@ -1,0 +1,218 @@
+package io.skiff.controlplane.api;
+
+import static io.skiff.controlplane.testing.PodWrites.awaitThrough;
+import static io.skiff.controlplane.testing.PodWrites.createNamespace;
+import static io.skiff.controlplane.testing.PodWrites.from;
+import static io.skiff.controlplane.testing.PodWrites.watch;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.skiff.api.v1.GetRequest;
+import io.skiff.api.v1.ListRequest;
+import io.skiff.api.v1.Pod;
+import io.skiff.api.v1.PodWatchEvent;
+import io.skiff.api.v1.PodsGrpc;
+import io.skiff.controlplane.testing.MasterCluster;
+import io.skiff.controlplane.testing.PodWrites;
+import io.skiff.controlplane.testing.PodWrites.Change;
+import io.skiff.controlplane.testing.WatchRecorder;
+import io.skiff.store.PeerStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three real masters: resource versions are the one Raft log's revisions, so a
+ * client resumes a watch on any master, or on a restarted one (whose cache
+ * reads the recent history back from the store), and misses nothing. A master
+ * that stops ends its watches with a last bookmark.
+ */
+class WatchAcrossMastersTest {
+  @TempDir
+  static Path dataDir;
+  static MasterCluster cluster;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = MasterCluster.start(3, dataDir, MasterCluster.watchCache(10_000, Duration.ofMillis(200)));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    cluster.close();
+  }
+
+  @Test
+  void aWatchResumedOnAnotherMasterFromTheLastEventSeenMissesAndRepeatsNothing() {
+    String ns = "resume-elsewhere";
+    createNamespace(channel(0), ns);
+    long listed = listedAt(channel(0), ns);
+    WatchRecorder<PodWatchEvent> first = watch(channel(0), from(ns, listed));
+
+    PodWrites writes = new PodWrites();
+    writeRound(writes, ns, 0, 0, 1, 2);
+    first.awaitCount(10);
+    first.cancel();
+    List<Change> seenFirst = first.events(Change::of);
+    long resumeFrom = seenFirst.get(seenFirst.size() - 1).resourceVersion();
+
+    writeRound(writes, ns, 1, 0, 1, 2);
+    WatchRecorder<PodWatchEvent> second = watch(channel(1), from(ns, resumeFrom));
+    writeRound(writes, ns, 2, 0, 1, 2);
+    writes.create(channel(1), ns, "fence", Map.of());
+
+    List<Change> union = new ArrayList<>(seenFirst);
+    union.addAll(awaitThrough(second, "fence"));
+    assertEquals(writes.expected(), union);
+    PodWatchTest.assertStrictlyIncreasing(union);
+    second.cancel();
+  }
+
+  @Test
+  void aWatchResumedOnTheRestartedMasterItWatchedMissesAndRepeatsNothing() throws Exception {
+    String ns = "resume-restarted";
+    createNamespace(channel(0), ns);
+    long listed = listedAt(channel(1), ns);
+    WatchRecorder<PodWatchEvent> before = watch(channel(1), from(ns, listed));
+
+    // writes go through the other masters: see aRestartedMasterReadsEveryWriteAcknowledgedBeforeTheRead
+    PodWrites writes = new PodWrites();
+    writeRound(writes, ns, 0, 0, 2);
+    before.awaitCount(10);
+    cluster.stop(1);
+    before.awaitEnd();  // the master went: the stream ends
+    List<Change> seenBefore = before.events(Change::of);
+    long resumeFrom = seenBefore.get(seenBefore.size() - 1).resourceVersion();
+
+    writeRound(writes, ns, 1, 0, 2);  // while it is down
+    restart(1);
+    WatchRecorder<PodWatchEvent> after = watch(channel(1), from(ns, resumeFrom));
+    writeRound(writes, ns, 2, 2, 0);
+    writes.create(channel(0), ns, "fence", Map.of());
+
+    List<Change> union = new ArrayList<>(seenBefore);
+    union.addAll(awaitThrough(after, "fence"));
+    assertEquals(writes.expected(), union);
+    PodWatchTest.assertStrictlyIncreasing(union);
+    after.cancel();
+  }
+
+  @Test
+  void aStoppingMasterEndsABookmarkWatchWithAFinalBookmark() throws Exception {
+    String ns = "final-bookmark";
+    createNamespace(channel(0), ns);
+    long listed = listedAt(channel(2), ns);
+    WatchRecorder<PodWatchEvent> bookmarks = watch(channel(2), from(ns, listed).toBuilder()
+        .setAllowBookmarks(true).build());
+    WatchRecorder<PodWatchEvent> plain = watch(channel(2), from(ns, listed));
+    PodWrites writes = new PodWrites();
+    long written = writes.create(channel(0), ns, "a", Map.of()).getMetadata().getResourceVersion();
+    awaitThrough(bookmarks, "a");
+    awaitThrough(plain, "a");
+    // the last write the master saw: nothing in this namespace after it
+    long other = writes.create(channel(0), "default", "elsewhere", Map.of()).getMetadata().getResourceVersion();
+
+    try {
+      cluster.stop(2);
+      Status ended = bookmarks.awaitEnd();
+      assertEquals(Status.Code.OK, ended.getCode(), ended.toString());
+      PodWatchEvent last = bookmarks.last();
+      assertEquals("BOOKMARK", last.getType(), bookmarks.events(Change::of).toString());
+      assertTrue(last.getObject().getMetadata().getResourceVersion() >= written, last.toString());
+      assertTrue(last.getObject().getMetadata().getResourceVersion() <= other, last.toString());
+
+      assertEquals(Status.Code.OK, plain.awaitEnd().getCode());
+      assertEquals(List.of(new Change("ADDED", ns, "a", written)), plain.events(Change::of),
+          "no bookmark for a watch that did not ask for them");
+    } finally {
+      restart(2);
+    }
+  }
+
+  /**
+   * A store bug this class works around (raft-store, not fixed here): for a few
+   * seconds after a restart a master does not know the Raft leader, so its
+   * ReadIndex fails ("Leader is unknown"); {@code RaftGateway.read} then reads
+   * at the leader through the Ratis client, and {@code RaftStore} answers from
+   * this replica's state, which has not caught up yet. A linearizable Get (and
+   * the read of every update) misses writes acknowledged before it began.
+   */
+  @Disabled("raft-store bug: a just-restarted master serves stale linearizable reads (RaftGateway.read fallback)")
+  @Test
+  void aRestartedMasterReadsEveryWriteAcknowledgedBeforeTheRead() throws Exception {
+    String ns = "read-after-restart";
+    createNamespace(channel(0), ns);
+    PodWrites writes = new PodWrites();
+    cluster.stop(1);
+    writes.create(channel(0), ns, "while-down", Map.of());
+    cluster.restart(1);
+    cluster.channel(1).resetConnectBackoff();
+    try {
+      for (int i = 0; i < 5; i++) {
+        String name = "after-" + i;
+        writes.create(channel(2), ns, name, Map.of());
+        Pod read = PodsGrpc.newBlockingStub(channel(1)).withWaitForReady()
+            .get(GetRequest.newBuilder().setNamespace(ns).setName(name).build());
+        assertEquals(writes.current(ns, name), read);
+      }
+    } finally {
+      settle(1);
+    }
+  }
+
+  // ---- helpers ----
+
+  private static Channel channel(int master) {
+    return cluster.channel(master);
+  }
+
+  /**
+   * Restarts a master and waits until it knows the Raft leader and has applied
+   * every write made before, so later tests may read and write through it
+   * (see {@link #aRestartedMasterReadsEveryWriteAcknowledgedBeforeTheRead}).
+   */
+  private static void restart(int master) throws Exception {
+    cluster.restart(master);
+    cluster.channel(master).resetConnectBackoff();
+    settle(master);
+  }
+
+  private static void settle(int master) {
+    int healthy = master == 0 ? 1 : 0;
+    long revision = listedAt(channel(healthy), "default");
+    await().atMost(WatchRecorder.PATIENCE).until(() -> {
+      PeerStatus status = cluster.master(master).peer().status();
+      return status.leaderMemberId() != 0 && status.revision() >= revision;
+    });
+  }
+
+  private static long listedAt(Channel channel, String ns) {
+    return PodsGrpc.newBlockingStub(channel).withWaitForReady()
+        .list(ListRequest.newBuilder().setNamespace(ns).build()).getMetadata().getResourceVersion();
+  }
+
+  /** 12 writes through the given masters in turn: creates, updates, deletes. */
+  private static void writeRound(PodWrites writes, String ns, int round, int... masters) {
+    int n = 0;
+    for (int i = 0; i < 6; i++) {
+      writes.create(channel(masters[n++ % masters.length]), ns, "r" + round + "-" + i, Map.of("round", "" + round));
+    }
+    for (int i = 0; i < 6; i += 2) {
+      writes.relabel(channel(masters[n++ % masters.length]), ns, "r" + round + "-" + i,
+          Map.of("round", "" + round, "updated", "yes"));
+    }
+    for (int i = 1; i < 6; i += 2) {
+      writes.delete(channel(masters[n++ % masters.length]), ns, "r" + round + "-" + i);
+    }
+  }
+}
