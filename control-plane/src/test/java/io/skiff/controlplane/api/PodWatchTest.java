@@ -54,7 +54,9 @@ class PodWatchTest {
 
   @AfterAll
   static void stop() throws Exception {
-    cluster.close();
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   // ---- list, then watch ----

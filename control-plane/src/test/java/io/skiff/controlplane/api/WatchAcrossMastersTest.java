@@ -49,7 +49,9 @@ class WatchAcrossMastersTest {
 
   @AfterAll
   static void stop() throws Exception {
-    cluster.close();
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   @Test
@@ -89,7 +91,7 @@ class WatchAcrossMastersTest {
     PodWrites writes = new PodWrites();
     writeRound(writes, ns, 0, 0, 2);
     before.awaitCount(10);
-    cluster.stop(1);
+    stopMaster(1);
     before.awaitEnd();  // the master went: the stream ends
     List<Change> seenBefore = before.events(Change::of);
     long resumeFrom = seenBefore.get(seenBefore.size() - 1).resourceVersion();
@@ -123,7 +125,7 @@ class WatchAcrossMastersTest {
     long other = writes.create(channel(0), "default", "elsewhere", Map.of()).getMetadata().getResourceVersion();
 
     try {
-      cluster.stop(2);
+      stopMaster(2);
       Status ended = bookmarks.awaitEnd();
       assertEquals(Status.Code.OK, ended.getCode(), ended.toString());
       PodWatchEvent last = bookmarks.last();
@@ -153,7 +155,7 @@ class WatchAcrossMastersTest {
     String ns = "read-after-restart";
     createNamespace(channel(0), ns);
     PodWrites writes = new PodWrites();
-    cluster.stop(1);
+    stopMaster(1);
     writes.create(channel(0), ns, "while-down", Map.of());
     cluster.restart(1);
     cluster.channel(1).resetConnectBackoff();
@@ -174,6 +176,22 @@ class WatchAcrossMastersTest {
 
   private static Channel channel(int master) {
     return cluster.channel(master);
+  }
+
+  /**
+   * Stops a master and waits until the others have a leader (it may have been
+   * the leader): a write sent during the election fails UNAVAILABLE at once.
+   */
+  private static void stopMaster(int master) throws Exception {
+    cluster.stop(master);
+    await().atMost(WatchRecorder.PATIENCE).until(() -> {
+      for (int i = 0; i < cluster.size(); i++) {
+        if (cluster.master(i) != null && cluster.master(i).peer().isLeaderReady()) {
+          return true;
+        }
+      }
+      return false;
+    });
   }
 
   /**
