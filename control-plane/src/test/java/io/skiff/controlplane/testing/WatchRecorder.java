@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionFactory;
 
 /**
  * The client end of one Watch call (any kind): records every event it
@@ -24,6 +25,8 @@ import java.util.function.Predicate;
 public final class WatchRecorder<E> implements ClientResponseObserver<WatchRequest, E> {
   /** How long the await methods wait unless told otherwise. */
   public static final Duration PATIENCE = Duration.ofSeconds(30);
+  /** How often the await methods look; they look at once first. */
+  private static final Duration POLL = Duration.ofMillis(10);
 
   private final boolean paused;
   private final List<E> events = new ArrayList<>();
@@ -102,14 +105,18 @@ public final class WatchRecorder<E> implements ClientResponseObserver<WatchReque
 
   /** Waits for at least {@code n} events; returns all so far. */
   public List<E> awaitCount(int n) {
-    await().atMost(PATIENCE).until(() -> count() >= n || (ended() && count() < n && failEarly()));
+    awaiting().until(() -> count() >= n || (ended() && count() < n && failEarly()));
     return events();
   }
 
   /** Waits for an event that satisfies {@code test}; returns it. */
   public E awaitEvent(Predicate<? super E> test) {
-    await().atMost(PATIENCE).until(() -> find(test) != null || (ended() && find(test) == null && failEarly()));
+    awaiting().until(() -> find(test) != null || (ended() && find(test) == null && failEarly()));
     return find(test);
+  }
+
+  private static ConditionFactory awaiting() {
+    return await().atMost(PATIENCE).pollDelay(Duration.ZERO).pollInterval(POLL);
   }
 
   private E find(Predicate<? super E> test) {
@@ -130,7 +137,7 @@ public final class WatchRecorder<E> implements ClientResponseObserver<WatchReque
 
   /** Waits for the stream to end; returns its status (OK for a normal end). */
   public Status awaitEnd() {
-    await().atMost(PATIENCE).until(end::isDone);
+    awaiting().until(end::isDone);
     return end.join();
   }
 
