@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.skiff.api.v1.ListRequest;
 import io.skiff.api.v1.Pod;
 import io.skiff.api.v1.PodList;
@@ -135,6 +136,42 @@ class PodWatchTest {
     assertEquals(List.of(writes.expected().get(RING + 10)), awaitThrough(again, "fence"));
     recent.cancel();
     again.cancel();
+  }
+
+  /**
+   * A client that stops reading: its stream fills (its flow-control window is
+   * 1 MB, each pod here 64 KB) and the server keeps only its place in the ring.
+   * When the ring has moved past that place and the client reads again, it gets
+   * what was already on its way, in order, and then OUT_OF_RANGE.
+   */
+  @Test
+  void aClientThatStopsReadingUntilTheRingPassesItIsToldToRelist() {
+    String ns = "left-behind";
+    createNamespace(channel, ns);
+    long listed = pods().list(ListRequest.newBuilder().setNamespace(ns).build()).getMetadata().getResourceVersion();
+    ManagedChannel own = NettyChannelBuilder.forAddress("127.0.0.1", cluster.apiPort(0)).usePlaintext().build();
+    try {
+      WatchRecorder<PodWatchEvent> slow = watch(own, from(ns, listed), WatchRecorder.paused());
+      PodWrites writes = new PodWrites();
+      String ballast = "x".repeat(64 * 1024);
+      int count = 2 * RING;
+      for (int i = 0; i < count; i++) {
+        Pod pod = PodWrites.pod(ns, "p" + i, Map.of());
+        writes.create(channel, pod.toBuilder()
+            .setMetadata(pod.getMetadata().toBuilder().putAnnotations("ballast", ballast)).build());
+      }
+      assertEquals(0, slow.count());
+
+      slow.request(Integer.MAX_VALUE);
+      Status status = slow.awaitEnd();
+      assertEquals(Status.Code.OUT_OF_RANGE, status.getCode(), status.toString());
+      assertTrue(status.getDescription().contains("list again"), status.getDescription());
+      List<Change> received = slow.events(Change::of);
+      assertTrue(received.size() < count - RING, "the ring moved past it: " + received.size());
+      assertEquals(writes.expected().subList(0, received.size()), received, "what it got is a gapless prefix");
+    } finally {
+      own.shutdownNow();
+    }
   }
 
   // ---- bookmarks ----
