@@ -6,6 +6,7 @@ import io.skiff.controlplane.registry.ObjectFilter;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -55,7 +56,11 @@ public final class CacheWatcher<T extends Message> {
   /** Asks for a delivery pass: new events arrived, or the transport became ready. */
   public void wake() {
     if (wanted.getAndIncrement() == 0) {
-      executor.execute(this::deliver);
+      try {
+        executor.execute(this::deliver);
+      } catch (RejectedExecutionException e) {
+        // the master is stopping: its last passes have ended every watch
+      }
     }
   }
 
@@ -103,6 +108,10 @@ public final class CacheWatcher<T extends Message> {
         output.send(CacheEvent.ADDED, initial.poll());
       }
       if (!output.isReady()) {
+        if (ending) {
+          // no last bookmark: it would pass events the client has not taken; it resumes from its last event
+          finish(null);
+        }
         return;
       }
       if (initialBookmarkPending) {
