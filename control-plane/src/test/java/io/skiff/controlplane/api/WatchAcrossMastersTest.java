@@ -9,22 +9,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.skiff.api.v1.GetRequest;
 import io.skiff.api.v1.ListRequest;
 import io.skiff.api.v1.Pod;
 import io.skiff.api.v1.PodWatchEvent;
 import io.skiff.api.v1.PodsGrpc;
+import io.skiff.controlplane.kinds.Kinds;
+import io.skiff.controlplane.registry.ApiException;
+import io.skiff.controlplane.registry.ObjectFilter;
 import io.skiff.controlplane.testing.MasterCluster;
 import io.skiff.controlplane.testing.PodWrites;
 import io.skiff.controlplane.testing.PodWrites.Change;
 import io.skiff.controlplane.testing.WatchRecorder;
+import io.skiff.controlplane.watch.WatchCache;
+import io.skiff.controlplane.watch.WatchOutput;
 import io.skiff.store.PeerStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
@@ -138,6 +147,89 @@ class WatchAcrossMastersTest {
           "no bookmark for a watch that did not ask for them");
     } finally {
       restart(2);
+    }
+  }
+
+  /**
+   * A client that has stopped reading when its master stops: the watch cannot
+   * take a last bookmark (it would come after events the client has not taken),
+   * but it still ends, so a client that reads again within the server's grace
+   * period gets what was sent and then a normal end, and resumes elsewhere from
+   * its last event.
+   */
+  @Test
+  void aStoppingMasterEndsTheWatchOfAClientThatHadStoppedReading() throws Exception {
+    String ns = "stop-while-slow";
+    createNamespace(channel(0), ns);
+    long listed = listedAt(channel(2), ns);
+    ManagedChannel own = NettyChannelBuilder.forAddress("127.0.0.1", cluster.apiPort(2)).usePlaintext().build();
+    try {
+      WatchRecorder<PodWatchEvent> slow = watch(own, from(ns, listed).toBuilder().setAllowBookmarks(true).build(),
+          WatchRecorder.paused());
+      PodWrites writes = new PodWrites();
+      String ballast = "x".repeat(64 * 1024);  // 40 of them fill the client's 1 MB window twice over
+      for (int i = 0; i < 40; i++) {
+        Pod pod = PodWrites.pod(ns, "p" + i, Map.of());
+        writes.create(channel(i % 2), pod.toBuilder()
+            .setMetadata(pod.getMetadata().toBuilder().putAnnotations("ballast", ballast)).build());
+      }
+      WatchCache<Pod> cache = cluster.master(2).resources().cache(Kinds.PODS);
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
+        try {
+          stopMaster(2);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      try {
+        // the master has ended its watches; its server waits (a while) for the streams to drain
+        await().atMost(WatchRecorder.PATIENCE).until(() -> closed(cache));
+        slow.request(Integer.MAX_VALUE);
+        Status ended = slow.awaitEnd();
+        assertEquals(Status.Code.OK, ended.getCode(), ended.toString());
+        stopping.get(30, TimeUnit.SECONDS);
+
+        List<Change> received = slow.events(Change::of).stream().filter(c -> !c.isBookmark()).toList();
+        assertEquals(writes.expected().subList(0, received.size()), received, "a gapless prefix");
+        long resumeFrom = received.isEmpty() ? listed : received.get(received.size() - 1).resourceVersion();
+        WatchRecorder<PodWatchEvent> resumed = watch(channel(1), from(ns, resumeFrom));
+        List<Change> union = new ArrayList<>(received);
+        union.addAll(awaitThrough(resumed, "p39"));
+        assertEquals(writes.expected(), union);
+        resumed.cancel();
+      } finally {
+        stopping.handle((ok, error) -> null).get(30, TimeUnit.SECONDS);
+        restart(2);
+      }
+    } finally {
+      own.shutdownNow();
+    }
+  }
+
+  /** True once the cache refuses new watches: it has been closed. */
+  private static boolean closed(WatchCache<Pod> cache) {
+    try {
+      cache.watch(ObjectFilter.everything(Kinds.PODS), 0, false, false, new WatchOutput<>() {
+        @Override
+        public boolean isReady() {
+          return false;
+        }
+
+        @Override
+        public void send(String type, Pod object) {
+        }
+
+        @Override
+        public void fail(ApiException error) {
+        }
+
+        @Override
+        public void close() {
+        }
+      }).cancel();
+      return false;
+    } catch (ApiException e) {
+      return e.code() == Status.Code.UNAVAILABLE;
     }
   }
 

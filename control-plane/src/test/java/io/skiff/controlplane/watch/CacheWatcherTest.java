@@ -267,6 +267,21 @@ class CacheWatcherTest {
     assertTrue(store.watchCancelled());
   }
 
+  @Test
+  void closingTheCacheEndsAWatchWhoseTransportIsFullWithoutABookmark() {
+    startCache(100, 100);
+    Output output = new Output(1);
+    watch(everything(), 0, true, output);
+    feed(store.put(pod("default", "a", Map.of())), store.put(pod("default", "b", Map.of())));
+    assertEquals(List.of(added("a", 1)), output.sent());
+
+    cache.close();
+    deliveries.runAll();
+    assertEquals(List.of(added("a", 1)), output.sent(), "no bookmark past the event the client has not taken");
+    assertTrue(output.closed(), "the stream ends all the same; the client resumes from its last event");
+    assertEquals(0, cache.watcherCount());
+  }
+
   /**
    * A starting cache reads the store's recent history through its store watch
    * after it has listed; until that history has arrived, a bookmark must not
