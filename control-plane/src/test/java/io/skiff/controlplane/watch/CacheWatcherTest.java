@@ -316,6 +316,40 @@ class CacheWatcherTest {
   }
 
   /**
+   * The store compacted history the starting cache had not read yet (a master
+   * restarted after a compaction): the cache follows on from the compaction,
+   * the watchers that needed the lost events relist, the others go on.
+   */
+  @Test
+  void historyCompactedBeforeTheCacheReadItCostsOnlyTheWatchersThatNeededIt() {
+    List<Event> history = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      history.add(store.put(pod("default", "p" + i, Map.of())));
+    }
+    startCache(100, 100);  // lists at 10, reads history from 1
+    Output needsLost = new Output(Integer.MAX_VALUE);
+    watch(everything(), 3, false, needsLost);
+    Output recent = new Output(Integer.MAX_VALUE);
+    watch(everything(), 7, false, recent);
+    feed(history.subList(0, 4).toArray(Event[]::new));
+    assertEquals(List.of(added("p4", 4)), needsLost.sent());
+
+    store.compacted(8);  // 5..7 are gone
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.watchRequest().getStartRevision() == 8);
+    deliveries.runAll();
+    assertEquals(Status.Code.OUT_OF_RANGE, needsLost.failure().code());
+    assertNull(recent.failure());
+    ApiException tooOld = assertThrows(ApiException.class,
+        () -> cache.watch(everything(), 6, false, false, new Output(Integer.MAX_VALUE)));
+    assertEquals(Status.Code.OUT_OF_RANGE, tooOld.code());
+
+    feed(history.subList(7, 10).toArray(Event[]::new));
+    feed(store.put(pod("default", "p11", Map.of())));
+    assertEquals(List.of(added("p8", 8), added("p9", 9), added("p10", 10), added("p11", 11)), recent.sent());
+    assertEquals(1, cache.watcherCount());
+  }
+
+  /**
    * Bookmarks due every millisecond while events stream in: a bookmark is never
    * ahead of an event the watcher has not sent yet, so no event is ever skipped.
    * (The race this guards against was lost in about one run of six; hence the repetitions.)

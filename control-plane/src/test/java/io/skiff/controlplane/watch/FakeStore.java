@@ -101,6 +101,11 @@ final class FakeStore<T extends Message> implements Store {
     return delivered.addAndGet(events.size());
   }
 
+  /** Tells the cache's store watch that history from its next revision up to {@code revision} is gone. */
+  void compacted(long revision) {
+    sink().compacted(revision);
+  }
+
   void progress(long upTo) {
     sink().progress(upTo);
   }
