@@ -340,6 +340,19 @@ class PodWatchTest {
     both.cancel();
   }
 
+  @Test
+  void aBadWatchRequestIsInvalidArgumentNamingTheField() {
+    Status negative = watch(channel, from("default", -1)).awaitEnd();
+    assertEquals(Status.Code.INVALID_ARGUMENT, negative.getCode());
+    assertTrue(negative.getDescription().startsWith("resourceVersion"), negative.getDescription());
+    Status labels = watch(channel, from("default", 0).toBuilder().setLabelSelector("app in (").build()).awaitEnd();
+    assertEquals(Status.Code.INVALID_ARGUMENT, labels.getCode());
+    assertTrue(labels.getDescription().startsWith("label_selector"), labels.getDescription());
+    Status fields = watch(channel, from("default", 0).toBuilder().setFieldSelector("spec.image=x").build()).awaitEnd();
+    assertEquals(Status.Code.INVALID_ARGUMENT, fields.getCode());
+    assertTrue(fields.getDescription().startsWith("field_selector"), fields.getDescription());
+  }
+
   // ---- helpers ----
 
   private static PodsGrpc.PodsBlockingStub pods() {
