@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.awaitility.core.ConditionFactory;
@@ -103,16 +104,30 @@ public final class WatchRecorder<E> implements ClientResponseObserver<WatchReque
     }
   }
 
-  /** Waits for at least {@code n} events; returns all so far. */
+  /** Waits for at least {@code n} events; returns all so far. Fails at once if the stream ends first. */
   public List<E> awaitCount(int n) {
-    awaiting().until(() -> count() >= n || (ended() && count() < n && failEarly()));
+    awaitUnlessEnded(() -> count() >= n, n + " events");
     return events();
   }
 
-  /** Waits for an event that satisfies {@code test}; returns it. */
+  /** Waits for an event that satisfies {@code test}; returns it. Fails at once if the stream ends first. */
   public E awaitEvent(Predicate<? super E> test) {
-    awaiting().until(() -> find(test) != null || (ended() && find(test) == null && failEarly()));
+    awaitUnlessEnded(() -> find(test) != null, "the event awaited");
     return find(test);
+  }
+
+  private void awaitUnlessEnded(BooleanSupplier condition, String what) {
+    awaiting().until(() -> {
+      boolean ended = ended();  // first: events come before the end
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      if (ended) {
+        throw new AssertionError("the watch ended (" + describe(end.join()) + ") before " + what + ", after "
+            + count() + " events: " + events());
+      }
+      return false;
+    });
   }
 
   private static ConditionFactory awaiting() {
@@ -128,11 +143,6 @@ public final class WatchRecorder<E> implements ClientResponseObserver<WatchReque
       }
       return null;
     }
-  }
-
-  private boolean failEarly() {
-    throw new AssertionError("the watch ended (" + describe(end.join()) + ") after " + count() + " events: "
-        + events());
   }
 
   /** Waits for the stream to end; returns its status (OK for a normal end). */
