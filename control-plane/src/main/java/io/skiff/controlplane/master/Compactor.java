@@ -32,11 +32,13 @@ final class Compactor implements AutoCloseable {
     try {
       long current = store.range(RangeRequest.newBuilder().setKey(com.google.protobuf.ByteString.copyFromUtf8("/"))
           .setCountOnly(true).build()).join().getHeader().getRevision();
-      if (previousRevision > 0) {
-        store.compact(CompactionRequest.newBuilder().setRevision(previousRevision).build()).join();
-        log.info("compacted store history up to revision {}", previousRevision);
-      }
+      long target = previousRevision;
+      // before compacting: a compaction that fails (nothing written since the last one) must not pin the target
       previousRevision = current;
+      if (target > 0) {
+        store.compact(CompactionRequest.newBuilder().setRevision(target).build()).join();
+        log.info("compacted store history up to revision {}", target);
+      }
     } catch (RuntimeException e) {
       log.debug("compaction skipped: {}", e.getMessage());
     }

@@ -6,6 +6,7 @@ import io.skiff.controlplane.registry.ObjectFilter;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -57,8 +58,8 @@ public final class CacheWatcher<T extends Message> {
     if (wanted.getAndIncrement() == 0) {
       try {
         executor.execute(this::deliver);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        // the server is stopping; its streams end with it
+      } catch (RejectedExecutionException e) {
+        // the master is stopping: its last passes have ended every watch
       }
     }
   }
@@ -107,6 +108,10 @@ public final class CacheWatcher<T extends Message> {
         output.send(CacheEvent.ADDED, initial.poll());
       }
       if (!output.isReady()) {
+        if (ending) {
+          // no last bookmark: it would pass events the client has not taken; it resumes from its last event
+          finish(null);
+        }
         return;
       }
       if (initialBookmarkPending) {
@@ -138,8 +143,9 @@ public final class CacheWatcher<T extends Message> {
         output.send(event.as(sent, previous -> cache.kind().forClient(previous, revision)));
         lastSent = event.revision();
       }
-      if (bookmarkDue && output.isReady() && cache.eventAt(position) == null) {
-        long revision = Math.max(cache.revision(), since);
+      long caughtUp;
+      if (bookmarkDue && output.isReady() && (caughtUp = cache.bookmarkRevision(position)) >= 0) {
+        long revision = Math.max(caughtUp, since);
         if (revision > lastSent || ending) {
           output.send(CacheEvent.BOOKMARK, cache.bookmark(revision));
           lastSent = revision;

@@ -58,6 +58,8 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
   private long revision;
   /** Events up to here are history, already in {@link #objects}. */
   private long listedRevision;
+  /** The store watch has delivered every event up to here: the ring is complete to this revision. */
+  private long followed;
   private io.skiff.store.Store.Watch storeWatch;
   private ScheduledFuture<?> bookmarks;
 
@@ -78,16 +80,17 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
 
   /** Lists the kind and starts following the store. Blocks until the list is loaded. */
   public void start() {
-    load();
+    load(0);
     long interval = settings.bookmarkInterval().toMillis();
     bookmarks = timer.scheduleAtFixedRate(this::bookmarkTick, interval, interval, TimeUnit.MILLISECONDS);
   }
 
-  private void load() {
+  /** Lists, then follows the store from its recent history, but not from before {@code notBefore} (compacted). */
+  private void load(long notBefore) {
     RangeResponse list = store.range(RangeRequest.newBuilder().setKey(kind.prefix())
         .setRangeEnd(rangeEnd(kind.prefix())).build()).join();
     long listed = list.getHeader().getRevision();
-    long historyFrom = Math.max(1, listed + 1 - settings.historyRevisions());
+    long historyFrom = Math.max(Math.max(1, listed + 1 - settings.historyRevisions()), notBefore);
     synchronized (this) {
       objects.clear();
       for (KeyValue kv : list.getKvsList()) {
@@ -97,6 +100,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
       listedRevision = listed;
       revision = listed;
       completeAfter = historyFrom - 1;
+      followed = historyFrom - 1;
     }
     follow(historyFrom);
     log.info("watch cache {}: {} objects at revision {}", kind.resource(), list.getKvsCount(), listed);
@@ -151,6 +155,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
         }
       }
       revision = Math.max(revision, upTo);
+      followed = Math.max(followed, upTo);
     }
     wakeAll();
   }
@@ -158,6 +163,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
   private void advance(long upTo) {
     synchronized (this) {
       revision = Math.max(revision, upTo);
+      followed = Math.max(followed, upTo);
     }
   }
 
@@ -181,18 +187,41 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     return new CacheEvent<>(type, object, previous, kv.getModRevision());
   }
 
-
-  /** The store compacted past where the cache follows: it can only start over. */
+  /**
+   * The store compacted history the cache had yet to read (only a store watch
+   * still reading history can be compacted). When the lost revisions are all
+   * covered by the list, the cache follows on from the compaction and only the
+   * watchers that needed them relist; otherwise it can only start over.
+   */
   private void onCompacted(long compactRevision) {
     if (closed.get()) {
       return;
     }
-    log.warn("watch cache {}: store compacted to {} ahead of the cache; relisting", kind.resource(), compactRevision);
     storeWatch.cancel();
+    boolean listCoversLoss;
+    synchronized (this) {
+      listCoversLoss = compactRevision <= listedRevision + 1;
+      if (listCoversLoss) {
+        ring.clear();
+        completeAfter = Math.max(completeAfter, compactRevision - 1);
+      }
+    }
+    if (listCoversLoss) {
+      log.info("watch cache {}: history before {} was compacted; following from there", kind.resource(),
+          compactRevision);
+      for (CacheWatcher<T> watcher : watchers) {
+        if (watcher.since() < compactRevision - 1) {
+          watcher.fail(new ApiException(Status.Code.OUT_OF_RANGE, tooOld(watcher.since())));
+        }
+      }
+      follow(compactRevision);
+      return;
+    }
+    log.warn("watch cache {}: store compacted to {} ahead of the cache; relisting", kind.resource(), compactRevision);
     for (CacheWatcher<T> watcher : watchers) {
       watcher.fail(new ApiException(Status.Code.OUT_OF_RANGE, tooOld(watcher.since())));
     }
-    load();
+    load(compactRevision);
   }
 
   /**
@@ -266,6 +295,17 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
 
   synchronized long revision() {
     return revision;
+  }
+
+  /**
+   * The revision a watcher at {@code position} may bookmark: every event up to
+   * it is in the ring before that position. -1 while the ring holds events at or
+   * after the position (the watcher must send those first). Checked in one step,
+   * so an event appended meanwhile cannot fall under the bookmark; and it is not
+   * the listed revision while the history read at start is still arriving.
+   */
+  synchronized long bookmarkRevision(long position) {
+    return position < ring.end() ? -1 : followed;
   }
 
   void remove(CacheWatcher<T> watcher) {
