@@ -67,7 +67,7 @@ class BufCurlProcessTest {
     BufCurl.Result services = ok(buf.list("--list-services"));
     assertEquals(Set.of(
             "skiff.api.v1.Namespaces", "skiff.api.v1.Nodes", "skiff.api.v1.Pods", "skiff.api.v1.ReplicaSets",
-            "skiff.api.v1.Deployments", "skiff.api.v1.Events", "skiff.api.v1.Leases",
+            "skiff.api.v1.Deployments", "skiff.api.v1.Events", "skiff.api.v1.Leases", "skiff.api.v1.Cluster",
             "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection", "grpc.health.v1.Health"),
         lines(services.stdout()), services.describe());
 
@@ -76,7 +76,7 @@ class BufCurlProcessTest {
         .filter(m -> m.startsWith("skiff.api.v1.Pods/")).collect(Collectors.toCollection(TreeSet::new));
     assertEquals(new TreeSet<>(List.of("skiff.api.v1.Pods/Create", "skiff.api.v1.Pods/Get", "skiff.api.v1.Pods/List",
         "skiff.api.v1.Pods/Update", "skiff.api.v1.Pods/UpdateStatus", "skiff.api.v1.Pods/Delete",
-        "skiff.api.v1.Pods/Watch")), podMethods, methods.describe());
+        "skiff.api.v1.Pods/Watch", "skiff.api.v1.Pods/Logs")), podMethods, methods.describe());
   }
 
   /**
