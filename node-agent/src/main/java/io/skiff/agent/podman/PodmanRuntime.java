@@ -270,7 +270,7 @@ public final class PodmanRuntime implements ContainerRuntime, Closeable {
   /** As Kubernetes names runtimes: "podman://4.3.1". */
   @Override
   public String version() {
-    return "podman://" + podman.version();
+    return "podman " + podman.version();
   }
 
   @Override
