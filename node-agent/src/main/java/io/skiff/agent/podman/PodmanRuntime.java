@@ -186,8 +186,14 @@ public final class PodmanRuntime implements ContainerRuntime, Closeable {
 
   @Override
   public List<SandboxStatus> listSandboxes() {
+    return listSandboxes(Map.of());
+  }
+
+  /** Filtered by Podman: only the sandboxes wanted are inspected. */
+  @Override
+  public List<SandboxStatus> listSandboxes(Map<String, String> labels) {
     List<SandboxStatus> sandboxes = new ArrayList<>();
-    for (LibpodJson.PodListEntry pod : podman.listPods(scope)) {
+    for (LibpodJson.PodListEntry pod : podman.listPods(managed(labels))) {
       String ip = "";
       if (pod.infraId() != null && !pod.infraId().isEmpty()) {
         ip = inspect(pod.infraId()).map(LibpodJson.ContainerInspect::ipAddress).orElse("");
@@ -231,8 +237,14 @@ public final class PodmanRuntime implements ContainerRuntime, Closeable {
   /** Lists by label, then inspects each (the list lacks OOM kills and exact times). */
   @Override
   public List<ContainerStatus> listContainers() {
+    return listContainers(Map.of());
+  }
+
+  /** Filtered by Podman: only the containers wanted are inspected. */
+  @Override
+  public List<ContainerStatus> listContainers(Map<String, String> labels) {
     List<ContainerStatus> containers = new ArrayList<>();
-    for (LibpodJson.ContainerListEntry entry : podman.listContainers(scope)) {
+    for (LibpodJson.ContainerListEntry entry : podman.listContainers(managed(labels))) {
       if (!entry.infra()) {
         inspect(entry.id()).map(this::status).ifPresent(containers::add);
       }
