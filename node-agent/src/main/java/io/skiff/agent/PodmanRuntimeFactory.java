@@ -11,6 +11,6 @@ public final class PodmanRuntimeFactory implements RuntimeFactory {
 
   @Override
   public ContainerRuntime open(AgentConfig config) {
-    return PodmanRuntime.connect(config.podmanSocket(), REQUEST_TIMEOUT);
+    return PodmanRuntime.connect(config.podmanSocket(), REQUEST_TIMEOUT, config.nodeName());
   }
 }

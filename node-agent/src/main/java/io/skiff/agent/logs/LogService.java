@@ -24,6 +24,7 @@ import io.skiff.proto.agent.AgentGrpc;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -142,7 +143,8 @@ public final class LogService extends AgentGrpc.AgentImplBase implements AutoClo
     String namespace = request.getNamespace().isEmpty() ? "default" : request.getNamespace();
     String name = request.getName();
     Optional<Pod> pod = pods.find(namespace, name);
-    List<ContainerStatus> instances = runtime.listContainers().stream()
+    List<ContainerStatus> instances = runtime.listContainers(Map.of(RuntimeLabels.POD_NAMESPACE, namespace,
+            RuntimeLabels.POD_NAME, name)).stream()
         .filter(c -> namespace.equals(c.labels().get(RuntimeLabels.POD_NAMESPACE))
             && name.equals(c.labels().get(RuntimeLabels.POD_NAME))
             && pod.map(p -> p.getMetadata().getUid().equals(c.labels().get(RuntimeLabels.POD_UID))).orElse(true))

@@ -33,8 +33,9 @@ import io.skiff.agent.runtime.SandboxStatus;
 /**
  * The agent's runtime on Podman. A sandbox is a Podman pod: its infra container holds the network
  * namespace, the hostname and the published ports, and the pod's containers join it. Everything
- * created carries the caller's labels plus {@code io.skiff.managed=true}, and the lists show only
- * what carries that label (infra containers are not listed as containers).
+ * created carries the caller's labels plus {@code io.skiff.managed=true} (and, for a runtime of a
+ * node, {@code io.skiff.node=<node>}), and the lists and events show only what carries those labels
+ * (infra containers are not listed as containers).
  *
  * <p>Podman's own details: stop timeouts are whole seconds (a part counts as one); an exec that
  * outlives its timeout fails with UNAVAILABLE and may go on inside the container; exec output is
@@ -54,6 +55,8 @@ public final class PodmanRuntime implements ContainerRuntime, Closeable {
 
   private final PodmanClient podman;
   private final KernelOomWatcher oomWatcher;
+  /** The labels everything this runtime creates carries, and that everything it lists must carry. */
+  private final Map<String, String> scope;
   /** Runs the parallel stops of a sandbox's containers; threads end when idle. */
   private final ExecutorService stoppers = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "podman-stop-" + STOPPER_THREADS.incrementAndGet());
@@ -62,13 +65,29 @@ public final class PodmanRuntime implements ContainerRuntime, Closeable {
   });
 
   PodmanRuntime(PodmanClient podman, KernelOomWatcher oomWatcher) {
+    this(podman, oomWatcher, MANAGED);
+  }
+
+  private PodmanRuntime(PodmanClient podman, KernelOomWatcher oomWatcher, Map<String, String> scope) {
     this.podman = podman;
     this.oomWatcher = oomWatcher;
+    this.scope = Map.copyOf(scope);
   }
 
   /** A runtime on the Podman service at {@code socket}, watching the kernel log for OOM kills. */
   public static PodmanRuntime connect(Path socket, Duration requestTimeout) {
     return new PodmanRuntime(new PodmanClient(socket, requestTimeout), KernelOomWatcher.start(Path.of("/dev/kmsg")));
+  }
+
+  /**
+   * A runtime of node {@code node}: what it creates is labelled {@code io.skiff.node=<node>}, and
+   * it sees only what is, so it never takes another node's (or another user's) sandboxes for its own.
+   */
+  public static PodmanRuntime connect(Path socket, Duration requestTimeout, String node) {
+    Map<String, String> scope = new HashMap<>(MANAGED);
+    scope.put(RuntimeLabels.NODE, node);
+    return new PodmanRuntime(new PodmanClient(socket, requestTimeout), KernelOomWatcher.start(Path.of("/dev/kmsg")),
+        scope);
   }
 
   public PodmanClient client() {
@@ -167,8 +186,14 @@ public final class PodmanRuntime implements ContainerRuntime, Closeable {
 
   @Override
   public List<SandboxStatus> listSandboxes() {
+    return listSandboxes(Map.of());
+  }
+
+  /** Filtered by Podman: only the sandboxes wanted are inspected. */
+  @Override
+  public List<SandboxStatus> listSandboxes(Map<String, String> labels) {
     List<SandboxStatus> sandboxes = new ArrayList<>();
-    for (LibpodJson.PodListEntry pod : podman.listPods(MANAGED)) {
+    for (LibpodJson.PodListEntry pod : podman.listPods(managed(labels))) {
       String ip = "";
       if (pod.infraId() != null && !pod.infraId().isEmpty()) {
         ip = inspect(pod.infraId()).map(LibpodJson.ContainerInspect::ipAddress).orElse("");
@@ -212,8 +237,14 @@ public final class PodmanRuntime implements ContainerRuntime, Closeable {
   /** Lists by label, then inspects each (the list lacks OOM kills and exact times). */
   @Override
   public List<ContainerStatus> listContainers() {
+    return listContainers(Map.of());
+  }
+
+  /** Filtered by Podman: only the containers wanted are inspected. */
+  @Override
+  public List<ContainerStatus> listContainers(Map<String, String> labels) {
     List<ContainerStatus> containers = new ArrayList<>();
-    for (LibpodJson.ContainerListEntry entry : podman.listContainers(MANAGED)) {
+    for (LibpodJson.ContainerListEntry entry : podman.listContainers(managed(labels))) {
       if (!entry.infra()) {
         inspect(entry.id()).map(this::status).ifPresent(containers::add);
       }
@@ -251,12 +282,12 @@ public final class PodmanRuntime implements ContainerRuntime, Closeable {
   /** As Kubernetes names runtimes: "podman://4.3.1". */
   @Override
   public String version() {
-    return "podman://" + podman.version();
+    return "podman " + podman.version();
   }
 
   @Override
   public Subscription subscribe(Consumer<RuntimeEvent> listener) {
-    return RuntimeEventSubscription.subscribe(podman, oomWatcher, listener);
+    return RuntimeEventSubscription.subscribe(podman, oomWatcher, scope, listener);
   }
 
   // ---- mapping ------------------------------------------------------------------------------
@@ -307,9 +338,9 @@ public final class PodmanRuntime implements ContainerRuntime, Closeable {
     return memory == null && cpu == null ? null : new LibpodJson.Resources(memory, cpu);
   }
 
-  private static Map<String, String> managed(Map<String, String> labels) {
+  private Map<String, String> managed(Map<String, String> labels) {
     Map<String, String> all = new HashMap<>(labels == null ? Map.of() : labels);
-    all.putAll(MANAGED);
+    all.putAll(scope);
     return all;
   }
 

@@ -34,15 +34,17 @@ final class RuntimeEventSubscription implements ContainerRuntime.Subscription {
     this.listener = listener;
   }
 
+  /** Events of the containers that carry every label of {@code scope}. */
   static RuntimeEventSubscription subscribe(PodmanClient podman, KernelOomWatcher oomWatcher,
-      Consumer<RuntimeEvent> listener) {
+      Map<String, String> scope, Consumer<RuntimeEvent> listener) {
     RuntimeEventSubscription s = new RuntimeEventSubscription(podman, listener);
-    s.stopOom = oomWatcher.onOomKill(id -> s.oomEvent(id).ifPresent(s::deliver));
+    s.stopOom = oomWatcher.onOomKill(id -> s.oomEvent(id).filter(e -> inScope(e, scope)).ifPresent(s::deliver));
     try {
       s.podmanEvents = podman.events(Map.of(
           "type", List.of("container"),
           "event", List.of("start", "died"),
-          "label", List.of(RuntimeLabels.MANAGED + "=true")), e -> runtimeEvent(e).ifPresent(s::deliver));
+          "label", List.of(RuntimeLabels.MANAGED + "=true")),
+          e -> runtimeEvent(e).filter(r -> inScope(r, scope)).ifPresent(s::deliver));
     } catch (RuntimeError e) {
       s.close();
       throw e;
@@ -113,6 +115,10 @@ final class RuntimeEventSubscription implements ContainerRuntime.Subscription {
     }
     return Optional.of(new RuntimeEvent(RuntimeEvent.Type.OOM, c.id(), c.name(), c.pod() == null ? "" : c.pod(),
         c.labels(), c.state() == null ? 0 : c.state().exitCode(), Instant.now()));
+  }
+
+  private static boolean inScope(RuntimeEvent event, Map<String, String> scope) {
+    return scope.entrySet().stream().allMatch(l -> l.getValue().equals(event.labels().get(l.getKey())));
   }
 
   /** Podman names a pod's infra container after the first 12 characters of the pod's id. */

@@ -22,9 +22,8 @@ public record PodRuntime(List<SandboxStatus> sandboxes, List<ContainerStatus> co
 
   /** This pod's part of the engine's state, read now. */
   public static PodRuntime read(ContainerRuntime runtime, String uid) {
-    return new PodRuntime(
-        runtime.listSandboxes().stream().filter(s -> uid.equals(s.labels().get(RuntimeLabels.POD_UID))).toList(),
-        runtime.listContainers().stream().filter(c -> uid.equals(c.labels().get(RuntimeLabels.POD_UID))).toList());
+    Map<String, String> pod = Map.of(RuntimeLabels.POD_UID, uid);
+    return new PodRuntime(runtime.listSandboxes(pod), runtime.listContainers(pod));
   }
 
   /** The uids of every pod the engine holds anything of. */

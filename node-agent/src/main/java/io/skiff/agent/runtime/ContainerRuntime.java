@@ -2,6 +2,7 @@ package io.skiff.agent.runtime;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -29,6 +30,14 @@ public interface ContainerRuntime {
   /** Sandboxes carrying the agent's labels. */
   List<SandboxStatus> listSandboxes();
 
+  /**
+   * Those of {@link #listSandboxes} that also carry every one of {@code labels}: one pod's, for
+   * instance. An engine that can filter should, so that a pod's sync costs the same with 1 pod or 100.
+   */
+  default List<SandboxStatus> listSandboxes(Map<String, String> labels) {
+    return listSandboxes().stream().filter(s -> carries(s.labels(), labels)).toList();
+  }
+
   /** Creates a container in a sandbox (not started); returns its id. */
   String createContainer(String sandboxId, ContainerConfig config);
 
@@ -42,6 +51,16 @@ public interface ContainerRuntime {
 
   /** Containers carrying the agent's labels, running or not. */
   List<ContainerStatus> listContainers();
+
+  /** Those of {@link #listContainers} that also carry every one of {@code labels}; see {@link #listSandboxes(Map)}. */
+  default List<ContainerStatus> listContainers(Map<String, String> labels) {
+    return listContainers().stream().filter(c -> carries(c.labels(), labels)).toList();
+  }
+
+  /** Whether {@code labels} has every entry of {@code wanted}. */
+  static boolean carries(Map<String, String> labels, Map<String, String> wanted) {
+    return wanted.entrySet().stream().allMatch(w -> w.getValue().equals(labels.get(w.getKey())));
+  }
 
   Optional<ContainerStatus> inspectContainer(String containerId);
 

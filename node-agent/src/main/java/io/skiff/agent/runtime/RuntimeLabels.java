@@ -4,6 +4,12 @@ package io.skiff.agent.runtime;
 public final class RuntimeLabels {
   /** Marks everything the agent created: it never touches what lacks it. */
   public static final String MANAGED = "io.skiff.managed";
+  /**
+   * The node whose agent created it: an agent lists and removes only its own node's sandboxes and
+   * containers, so two agents (or an agent and other users of the engine) on one engine do not take
+   * each other's for orphans.
+   */
+  public static final String NODE = "io.skiff.node";
   public static final String POD_UID = "io.skiff.pod.uid";
   public static final String POD_NAME = "io.skiff.pod.name";
   public static final String POD_NAMESPACE = "io.skiff.pod.namespace";

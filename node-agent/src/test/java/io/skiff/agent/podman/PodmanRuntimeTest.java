@@ -266,7 +266,7 @@ class PodmanRuntimeTest {
     assertEquals(RuntimeError.Kind.IMAGE_PULL, pull.kind());
     assertTrue(pull.getMessage().contains(podman.name("missing")), pull.getMessage());
 
-    assertTrue(runtime.version().matches("podman://\\d+\\.\\d+\\.\\d+.*"), runtime.version());
+    assertTrue(runtime.version().matches("podman \\d+\\.\\d+\\.\\d+.*"), runtime.version());
   }
 
   @Test
