@@ -53,6 +53,7 @@ public final class SkiffMain {
     commandLine.setErr(cli.err());
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setUsageHelpWidth(100);
+    headings(commandLine);
     commandLine.setParameterExceptionHandler((e, args) -> {
       String command = e.getCommandLine().getCommandSpec().qualifiedName();
       cli.err().println("error: " + e.getMessage() + " (see '" + command + " --help')");
@@ -61,6 +62,19 @@ public final class SkiffMain {
     commandLine.setExecutionExceptionHandler(
         (Exception e, CommandLine failed, ParseResult parsed) -> report(e, root, cli.err()));
     return commandLine;
+  }
+
+  /** Every command's help in the same sections, as kubectl's: description, usage, options, examples. */
+  private static void headings(CommandLine command) {
+    var usage = command.getCommandSpec().usageMessage();
+    usage.synopsisHeading("%nUsage: ").optionListHeading("%nOptions:%n");
+    if (command.getCommandSpec().positionalParameters().stream().anyMatch(p -> p.description().length > 0)) {
+      usage.parameterListHeading("%nArguments:%n");
+    }
+    if (!command.getSubcommands().isEmpty()) {
+      usage.commandListHeading("%nCommands:%n");
+    }
+    command.getSubcommands().values().forEach(SkiffMain::headings);
   }
 
   private static int report(Exception e, SkiffCommand root, PrintWriter err) {

@@ -50,7 +50,7 @@ public final class ConfigCommand implements Runnable {
 
   @Command(name = "get-contexts", header = "List the contexts; * marks the current one.")
   static final class GetContexts extends BaseCommand {
-    @Parameters(paramLabel = "NAME", arity = "0..*")
+    @Parameters(paramLabel = "NAME", arity = "0..*", description = "Only these contexts.")
     List<String> names = List.of();
 
     @Override
@@ -88,7 +88,7 @@ public final class ConfigCommand implements Runnable {
 
   @Command(name = "use-context", header = "Make a context the current one.")
   static final class UseContext extends BaseCommand {
-    @Parameters(paramLabel = "NAME")
+    @Parameters(paramLabel = "NAME", description = "The context.")
     String name;
 
     @Override
@@ -108,7 +108,7 @@ public final class ConfigCommand implements Runnable {
       description = {"", "--namespace (-n) sets the context's namespace. The first context made becomes the current "
           + "one."})
   static final class SetContext extends BaseCommand {
-    @Parameters(paramLabel = "NAME", arity = "0..1")
+    @Parameters(paramLabel = "NAME", arity = "0..1", description = "The context (or --current).")
     String name;
 
     @Option(names = "--current", description = "Change the current context.")
@@ -151,7 +151,7 @@ public final class ConfigCommand implements Runnable {
 
   @Command(name = "delete-context", header = "Remove a context.")
   static final class DeleteContext extends BaseCommand {
-    @Parameters(paramLabel = "NAME")
+    @Parameters(paramLabel = "NAME", description = "The context.")
     String name;
 
     @Override

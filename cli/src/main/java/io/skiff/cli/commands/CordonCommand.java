@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
     description = {"", "Pods already there keep running; `skiff drain` also moves them away."},
     footerHeading = "%nExamples:%n", footer = {"  skiff cordon node-1"})
 public final class CordonCommand extends BaseCommand {
-  @Parameters(paramLabel = "NODE", arity = "1..*")
+  @Parameters(paramLabel = "NODE", arity = "1..*", description = "The nodes: NAME or node/NAME.")
   List<String> nodes;
 
   @Override

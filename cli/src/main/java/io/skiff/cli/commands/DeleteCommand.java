@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
 
 /** kubectl delete: by name, by manifest, by label selector, or all of a type. */
 @Command(name = "delete", sortOptions = false,
+    customSynopsis = {"skiff delete [OPTIONS] TYPE NAME... | TYPE/NAME... | -f FILE... | TYPE (-l SELECTOR | --all)"},
     header = "Delete objects by name, by manifest (-f), by label (-l), or all of a type (--all).",
     description = {"", "Pods on a node are deleted gracefully: their node agent stops the containers (within "
         + "--grace-period, else the pod's terminationGracePeriodSeconds) and then the pod goes. By default the "
@@ -28,7 +29,7 @@ import picocli.CommandLine.Parameters;
     footer = {"  skiff delete pod web", "  skiff delete -f examples/web-deployment.yaml",
         "  skiff delete pods -l app=web --grace-period=0", "  skiff delete deploy/web --cascade=orphan"})
 public final class DeleteCommand extends BaseCommand {
-  @Parameters(paramLabel = "TYPE [NAME...] | TYPE/NAME...", arity = "0..*", completionCandidates = TypeNames.class)
+  @Parameters(paramLabel = "TYPE [NAME...] | TYPE/NAME...", arity = "0..*", hidden = true, completionCandidates = TypeNames.class)
   List<String> args = List.of();
 
   @Option(names = {"-f", "--filename"}, paramLabel = "FILE|DIR|-", description = "Delete the objects of these manifests.")
@@ -61,7 +62,7 @@ public final class DeleteCommand extends BaseCommand {
   @Option(names = "--ignore-not-found", description = "An object that does not exist is no error.")
   boolean ignoreNotFound;
 
-  @Option(names = "--wait", arity = "0..1", fallbackValue = "true", defaultValue = "true",
+  @Option(names = "--wait", arity = "0..1", fallbackValue = "true", defaultValue = "true", paramLabel = "true|false",
       description = "Wait until the objects are gone (default true).")
   boolean await;
 

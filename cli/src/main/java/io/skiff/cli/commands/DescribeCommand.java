@@ -24,13 +24,14 @@ import picocli.CommandLine.Parameters;
 
 /** kubectl describe: an object's fields in a readable layout, with its events. */
 @Command(name = "describe", sortOptions = false,
+    customSynopsis = {"skiff describe [OPTIONS] TYPE [NAME...]", "       skiff describe [OPTIONS] TYPE/NAME..."},
     header = "Show objects in detail, with their events.",
     description = {"", "A NAME that matches no object exactly describes every object whose name starts with it, "
         + "as kubectl does. Without names, every object of the type (in the namespace, or matching -l)."},
     footerHeading = "%nExamples:%n",
     footer = {"  skiff describe pod web-7d4b9c-x2x5q", "  skiff describe deploy web", "  skiff describe nodes"})
 public final class DescribeCommand extends BaseCommand {
-  @Parameters(paramLabel = "TYPE [NAME...] | TYPE/NAME...", arity = "1..*", completionCandidates = TypeNames.class)
+  @Parameters(paramLabel = "TYPE [NAME...] | TYPE/NAME...", arity = "1..*", hidden = true, completionCandidates = TypeNames.class)
   List<String> args;
 
   @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", description = "Objects with these labels.")

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
     footerHeading = "%nExamples:%n",
     footer = {"  skiff drain node-1", "  skiff drain node-1 --force --grace-period=10 --timeout=2m"})
 public final class DrainCommand extends BaseCommand {
-  @Parameters(paramLabel = "NODE")
+  @Parameters(paramLabel = "NODE", description = "The node: NAME or node/NAME.")
   String node;
 
   @Option(names = "--force", description = "Also delete pods that no controller manages.")

@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
 
 /** kubectl get: tables, or the objects as YAML, JSON or names; -w keeps printing changes. */
 @Command(name = "get", sortOptions = false,
+    customSynopsis = {"skiff get [OPTIONS] TYPE[,TYPE...] [NAME...]", "       skiff get [OPTIONS] TYPE/NAME..."},
     header = "Show objects: a table, or YAML, JSON or names.",
     description = {"", "TYPE is one of pods (po), nodes (no), deployments (deploy), replicasets (rs), namespaces (ns), "
         + "events (ev), leases; several may be given with commas. With -w, changes are printed as they happen "
@@ -28,7 +29,7 @@ import picocli.CommandLine.Parameters;
     footer = {"  skiff get pods", "  skiff get po web -o yaml", "  skiff get deploy,rs -l app=web",
         "  skiff get pods -A --field-selector spec.nodeName=node-1", "  skiff get pods -w"})
 public final class GetCommand extends BaseCommand {
-  @Parameters(paramLabel = "TYPE[,TYPE...] [NAME...] | TYPE/NAME...", arity = "1..*",
+  @Parameters(paramLabel = "TYPE[,TYPE...] [NAME...] | TYPE/NAME...", arity = "1..*", hidden = true,
       completionCandidates = TypeNames.class)
   List<String> args;
 

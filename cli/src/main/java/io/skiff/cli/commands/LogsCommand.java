@@ -38,10 +38,11 @@ import picocli.CommandLine.Parameters;
 public final class LogsCommand extends BaseCommand {
   static final String DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container";
 
-  @Parameters(index = "0", paramLabel = "POD | TYPE/NAME")
+  @Parameters(index = "0", paramLabel = "POD", description = "The pod: NAME, pod/NAME, or deployment/NAME or "
+      + "replicaset/NAME for one of theirs.")
   String target;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "CONTAINER")
+  @Parameters(index = "1", arity = "0..1", paramLabel = "CONTAINER", description = "The container (as -c).")
   String containerArg;
 
   @Option(names = {"-c", "--container"}, paramLabel = "NAME", description = "The container.")

@@ -33,7 +33,7 @@ public final class RolloutCommand implements Runnable {
 
   /** The arguments every rollout command takes: "deployment/NAME" or "deployment NAME". */
   abstract static class Target extends BaseCommand {
-    @Parameters(paramLabel = "deployment/NAME | deployment NAME", arity = "1..2")
+    @Parameters(paramLabel = "DEPLOYMENT", arity = "1..2", hidden = true)
     List<String> args;
 
     String deploymentName() {

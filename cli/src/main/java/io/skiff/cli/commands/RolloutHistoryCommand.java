@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** kubectl rollout history: the revisions of a deployment, or one revision's pod template. */
-@Command(name = "history", sortOptions = false,
+@Command(name = "history",
+    customSynopsis = "skiff rollout history [OPTIONS] deployment/NAME", sortOptions = false,
     header = "List a deployment's revisions, or show one.",
     description = {"", "Each revision is a ReplicaSet the deployment controls, numbered by its "
         + "deployment.kubernetes.io/revision annotation; CHANGE-CAUSE is its kubernetes.io/change-cause annotation."},

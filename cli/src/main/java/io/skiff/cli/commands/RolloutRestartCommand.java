@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 
 /** kubectl rollout restart: a new rollout of the same template, by stamping it with the time. */
 @Command(name = "restart",
+    customSynopsis = "skiff rollout restart [OPTIONS] deployment/NAME",
     header = "Replace a deployment's pods with new ones, in a rollout.",
     description = {"", "Sets the pod template annotation " + RolloutRestartCommand.RESTARTED_AT
         + " to now, which makes the template new to the controller."},

@@ -4,6 +4,7 @@ import picocli.CommandLine.Command;
 
 /** kubectl rollout resume: the controller rolls out again. */
 @Command(name = "resume",
+    customSynopsis = "skiff rollout resume [OPTIONS] deployment/NAME",
     header = "Resume a paused deployment's rollouts.",
     footerHeading = "%nExamples:%n",
     footer = {"  skiff rollout resume deployment/web"})

@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** kubectl rollout status: follow a Deployment's status until its rollout is done. */
-@Command(name = "status", sortOptions = false,
+@Command(name = "status",
+    customSynopsis = "skiff rollout status [OPTIONS] deployment/NAME", sortOptions = false,
     header = "Follow a deployment's rollout until it is done.",
     description = {"", "Done means: the controller has seen the latest spec, every replica runs the new template, "
         + "no old replica is left, and the new ones are available. Exits 1 if the progress deadline passes or "
@@ -26,6 +27,7 @@ import picocli.CommandLine.Option;
     footer = {"  skiff rollout status deployment/web", "  skiff rollout status deploy web --timeout=2m"})
 public final class RolloutStatusCommand extends RolloutCommand.Target {
   @Option(names = {"-w", "--watch"}, arity = "0..1", fallbackValue = "true", defaultValue = "true",
+      paramLabel = "true|false",
       description = "Follow until done (default); false prints the status once.")
   boolean watch;
 

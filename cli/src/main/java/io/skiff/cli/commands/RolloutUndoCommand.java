@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** kubectl rollout undo: put an earlier revision's pod template back into the deployment. */
-@Command(name = "undo", sortOptions = false,
+@Command(name = "undo",
+    customSynopsis = "skiff rollout undo [OPTIONS] deployment/NAME", sortOptions = false,
     header = "Roll a deployment back to an earlier revision.",
     description = {"", "Copies the chosen revision's pod template (its ReplicaSet's, without the pod-template-hash "
         + "label) into the deployment; the controller then rolls out to it, as a new revision."},

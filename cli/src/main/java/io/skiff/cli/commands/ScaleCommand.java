@@ -12,13 +12,14 @@ import picocli.CommandLine.Parameters;
 
 /** kubectl scale: set a Deployment's or ReplicaSet's replicas. */
 @Command(name = "scale", sortOptions = false,
+    customSynopsis = {"skiff scale [OPTIONS] --replicas=N (TYPE NAME... | TYPE/NAME...)"},
     header = "Set the number of replicas of deployments or replica sets.",
     description = {"", "With --current-replicas, only when the count is that now (else nothing changes)."},
     footerHeading = "%nExamples:%n",
     footer = {"  skiff scale deployment web --replicas=5", "  skiff scale deploy/web rs/cache --replicas=0",
         "  skiff scale deploy web --current-replicas=2 --replicas=3"})
 public final class ScaleCommand extends BaseCommand {
-  @Parameters(paramLabel = "TYPE NAME... | TYPE/NAME...", arity = "1..*")
+  @Parameters(paramLabel = "TYPE NAME... | TYPE/NAME...", arity = "1..*", hidden = true)
   List<String> args;
 
   @Option(names = "--replicas", required = true, paramLabel = "N", description = "The new number of replicas.")

@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "uncordon", header = "Mark nodes schedulable again.",
     footerHeading = "%nExamples:%n", footer = {"  skiff uncordon node-1"})
 public final class UncordonCommand extends BaseCommand {
-  @Parameters(paramLabel = "NODE", arity = "1..*")
+  @Parameters(paramLabel = "NODE", arity = "1..*", description = "The nodes: NAME or node/NAME.")
   List<String> nodes;
 
   @Override

@@ -83,9 +83,11 @@ public final class TabWriter {
     writeLines(line0, line1);
   }
 
+  /** Writes lines with the current column widths; unlike Go's, without padding at the ends of lines. */
   private void writeLines(int line0, int line1) {
     for (int i = line0; i < line1; i++) {
       List<String> line = lines.get(i);
+      int start = out.length();
       for (int j = 0; j < line.size(); j++) {
         String cell = line.get(j);
         out.append(cell);
@@ -93,6 +95,11 @@ public final class TabWriter {
           out.append(" ".repeat(Math.max(0, widths.get(j) - textWidth(cell))));
         }
       }
+      int end = out.length();
+      while (end > start && out.charAt(end - 1) == ' ') {
+        end--;
+      }
+      out.setLength(end);
       if (i < lines.size() - 1) {
         out.append('\n');
       }

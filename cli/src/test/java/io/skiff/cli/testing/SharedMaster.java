@@ -49,7 +49,7 @@ public final class SharedMaster implements BeforeAllCallback {
     return name;
   }
 
-  private static final class Holder implements ExtensionContext.Store.CloseableResource {
+  private static final class Holder implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     private final MasterCluster cluster;
     private final Path dir;
 
