@@ -20,7 +20,10 @@ import io.skiff.client.Endpoints;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,12 +51,22 @@ import picocli.CommandLine.Spec;
         "  skiff describe deployment web",
         "  skiff rollout status deployment/web",
         "",
-        "Use \"skiff COMMAND --help\" for more about a command."},
-    subcommands = {
-        ApplyCommand.class, CreateCommand.class, GetCommand.class, DescribeCommand.class, DeleteCommand.class,
-        LogsCommand.class, ScaleCommand.class, RolloutCommand.class, CordonCommand.class, UncordonCommand.class,
-        DrainCommand.class, ClusterCommand.class, ConfigCommand.class, VersionCommand.class, CompletionCommand.class})
+        "Use \"skiff COMMAND --help\" for more about a command."})
 public final class SkiffCommand implements Runnable, AutoCloseable {
+  /**
+   * The commands by name, in the order help lists them. They are added to the
+   * parser by {@link SkiffMain}: only the one a command line names, since
+   * building picocli's model of every command is a good part of start-up.
+   */
+  public static final Map<String, Class<?>> COMMANDS = commands(
+      ApplyCommand.class, CreateCommand.class, GetCommand.class, DescribeCommand.class, DeleteCommand.class,
+      LogsCommand.class, ScaleCommand.class, RolloutCommand.class, CordonCommand.class, UncordonCommand.class,
+      DrainCommand.class, ClusterCommand.class, ConfigCommand.class, VersionCommand.class, CompletionCommand.class);
+
+  /** Root options that take a value (so that the command's name can be found without the parser). */
+  static final Set<String> VALUE_OPTIONS = Set.of("--config", "--context", "-s", "--server", "-n", "--namespace",
+      "--request-timeout");
+
   /** The all-in-one master's port, then the other two of a three-master cluster on this machine. */
   public static final String DEFAULT_ENDPOINTS = "127.0.0.1:6443,127.0.0.1:6444,127.0.0.1:6445";
 
@@ -165,6 +178,14 @@ public final class SkiffCommand implements Runnable, AutoCloseable {
   /** The session if one was made: error messages name its endpoints. */
   public Session sessionIfOpen() {
     return session;
+  }
+
+  private static Map<String, Class<?>> commands(Class<?>... classes) {
+    Map<String, Class<?>> byName = new LinkedHashMap<>();
+    for (Class<?> c : classes) {
+      byName.put(c.getAnnotation(Command.class).name(), c);
+    }
+    return java.util.Collections.unmodifiableMap(byName);
   }
 
   @Override

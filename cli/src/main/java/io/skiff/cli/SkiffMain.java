@@ -38,7 +38,7 @@ public final class SkiffMain {
   public static int run(Cli cli, String... args) {
     SkiffCommand root = new SkiffCommand(cli);
     try {
-      return commandLine(root).execute(args);
+      return commandLine(root, commandName(args)).execute(args);
     } finally {
       root.close();
       cli.out().flush();
@@ -46,9 +46,23 @@ public final class SkiffMain {
     }
   }
 
-  static CommandLine commandLine(SkiffCommand root) {
+  /**
+   * The parser for {@code root} with the command named {@code only}, or with
+   * every command when {@code only} is null or names none (root help, usage
+   * errors, completion).
+   */
+  public static CommandLine commandLine(SkiffCommand root, String only) {
     Cli cli = root.cli();
     CommandLine commandLine = new CommandLine(root);
+    boolean one = only != null && SkiffCommand.COMMANDS.containsKey(only);
+    for (var command : SkiffCommand.COMMANDS.entrySet()) {
+      if (!one || command.getKey().equals(only)) {
+        commandLine.addSubcommand(command.getKey(), command.getValue());
+      }
+    }
+    if (cli == null) {
+      return commandLine;
+    }
     commandLine.setOut(cli.out());
     commandLine.setErr(cli.err());
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -62,6 +76,23 @@ public final class SkiffMain {
     commandLine.setExecutionExceptionHandler(
         (Exception e, CommandLine failed, ParseResult parsed) -> report(e, root, cli.err()));
     return commandLine;
+  }
+
+  /** The first argument that is not a root option or its value: the command's name, or null. */
+  static String commandName(String... args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--")) {
+        return null;
+      }
+      if (!arg.startsWith("-")) {
+        return arg;
+      }
+      if (!arg.contains("=") && SkiffCommand.VALUE_OPTIONS.contains(arg)) {
+        i++;
+      }
+    }
+    return null;
   }
 
   /** Every command's help in the same sections, as kubectl's: description, usage, options, examples. */
@@ -104,10 +135,11 @@ public final class SkiffMain {
 
   /**
    * Quiet unless -v: slf4j-simple (the command's logger) at warn, gRPC's
-   * java.util.logging off; with -v, debug and info.
+   * java.util.logging off; with -v, Skiff's own at debug, the rest at info.
    */
   private static void configureLogging(boolean verbose) {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+    System.setProperty("org.slf4j.simpleLogger.log.io.skiff", verbose ? "debug" : "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     Logger.getLogger("").setLevel(verbose ? Level.INFO : Level.OFF);

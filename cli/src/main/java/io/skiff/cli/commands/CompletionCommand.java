@@ -26,7 +26,9 @@ public final class CompletionCommand extends BaseCommand {
     if (!shell.equals("bash") && !shell.equals("zsh")) {
       throw new io.skiff.cli.CliException("completion: \"" + shell + "\" is not one of bash, zsh");
     }
-    out().print(AutoComplete.bash("skiff", spec.root().commandLine()));
+    // the parser of this run knows only this command: completion needs them all
+    out().print(AutoComplete.bash("skiff", io.skiff.cli.SkiffMain.commandLine(new io.skiff.cli.SkiffCommand(null),
+        null)));
     return 0;
   }
 }

@@ -29,7 +29,7 @@ class HelpTest {
   void everyCommandHasHelp() {
     Skiff skiff = new Skiff(home, home.resolve("config"));
     List<List<String>> paths = new ArrayList<>();
-    collect(new CommandLine(new io.skiff.cli.SkiffCommand(null)), paths, List.of());
+    collect(io.skiff.cli.SkiffMain.commandLine(new io.skiff.cli.SkiffCommand(null), null), paths, List.of());
     assertTrue(paths.size() >= 27, paths.toString());
     for (List<String> path : paths) {
       List<String> args = new ArrayList<>(path);
