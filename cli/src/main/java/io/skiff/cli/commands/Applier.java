@@ -14,6 +14,7 @@ import io.skiff.cli.output.ObjectFormats;
 import io.skiff.client.ResourceClient;
 import io.skiff.client.ResourceType;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -66,7 +67,7 @@ final class Applier {
     Map<String, Object> applied = ObjectFormats.tree(type, desired);
     applied.remove("status");
     annotations(applied).remove(LAST_APPLIED);
-    String lastApplied = Json.compact(withoutEmptyAnnotations(applied));
+    String lastApplied = Json.compact(asManifest(applied));
     annotations(applied).put(LAST_APPLIED, lastApplied);
     boolean pinned = meta.getResourceVersion() != 0;
     for (int attempt = 0; ; attempt++) {
@@ -146,12 +147,21 @@ final class Applier {
     return (Map<String, Object>) metadata.computeIfAbsent("annotations", k -> new LinkedHashMap<>());
   }
 
+  /**
+   * What is recorded as applied: the manifest without the metadata only the
+   * server sets (as when it comes from `get -o yaml`), which a later apply
+   * must not "remove".
+   */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> withoutEmptyAnnotations(Map<String, Object> tree) {
+  private static Map<String, Object> asManifest(Map<String, Object> tree) {
     Map<String, Object> copy = new LinkedHashMap<>(tree);
     Map<String, Object> metadata = new LinkedHashMap<>((Map<String, Object>) copy.get("metadata"));
     if (((Map<String, Object>) metadata.get("annotations")).isEmpty()) {
       metadata.remove("annotations");
+    }
+    for (String serverSet : List.of("uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp",
+        "deletionGracePeriodSeconds")) {
+      metadata.remove(serverSet);
     }
     copy.put("metadata", metadata);
     return copy;

@@ -135,6 +135,31 @@ class ApplyCommandTest extends CliTest {
   }
 
   @Test
+  void aScheduledPodReappliesUnchangedAndGetOutputAppliesBack() throws IOException {
+    String file = file("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+        + "spec: {containers: [{name: c, image: busybox}]}\n");
+    assertEquals("pod/p created\n", skiff.run("apply", "-f", file).out());
+    // the scheduler binds it and an agent reports it running
+    var pods = SharedMaster.client(ResourceTypes.PODS);
+    Pod live = pods.get(namespace, "p");
+    live = pods.update(live.toBuilder().setSpec(live.getSpec().toBuilder().setNodeName("node-1")).build());
+    pods.updateStatus(live.toBuilder().setStatus(live.getStatus().toBuilder().setPhase("Running")).build());
+    long version = pods.get(namespace, "p").getMetadata().getResourceVersion();
+    assertEquals("pod/p unchanged\n", skiff.run("apply", "-f", file).out());
+    assertEquals(version, pods.get(namespace, "p").getMetadata().getResourceVersion());
+    // what get prints applies back: the spec as it is, recorded as the manifest applied (so: configured)
+    Pod before = pods.get(namespace, "p");
+    Skiff.Result back = skiff.runWithInput(skiff.run("get", "pod", "p", "-o", "yaml").out(), "apply", "-f", "-");
+    assertEquals("pod/p configured\n", back.out(), back.toString());
+    Pod after = pods.get(namespace, "p");
+    assertEquals(before.getSpec(), after.getSpec());
+    assertEquals("Running", after.getStatus().getPhase());
+    String recorded = after.getMetadata().getAnnotationsOrThrow("skiff.io/last-applied-configuration");
+    assertTrue(recorded.contains("\"nodeName\":\"node-1\"") && !recorded.contains("resourceVersion")
+        && !recorded.contains("uid") && !recorded.contains("status"), recorded);
+  }
+
+  @Test
   void theManifestsNamespaceMustAgreeWithAnExplicitNamespace() throws IOException {
     String file = file("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: elsewhere}\n"
         + "spec: {containers: [{name: c, image: i}]}\n");
