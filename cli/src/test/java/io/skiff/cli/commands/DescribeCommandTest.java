@@ -29,6 +29,10 @@ class DescribeCommandTest extends CliTest {
         + "  ----    ------     ----  ----               -------\n"
         + "  Normal  Scheduled  \\d+s +default-scheduler  Successfully assigned " + namespace + "/web to node-1\n"), out);
     assertTrue(!out.contains("not about web"), out);
+    // kinds without a layout of their own: metadata, then the rest as YAML
+    String event = skiff.run("describe", "events", "-l", "").out();
+    assertTrue(event.contains("reason: Scheduled\n"), event);
+    assertTrue(event.contains("involvedObject:\n  kind: Pod\n  namespace: " + namespace + "\n  name: web\n"), event);
   }
 
   @Test
