@@ -8,17 +8,19 @@ import io.skiff.cli.testing.Skiff;
 import org.junit.jupiter.api.Test;
 
 /**
- * skiff logs. No node agent runs in these tests, and until one does the
- * master answers Pods/Logs with UNIMPLEMENTED: the command says so in one line.
+ * skiff logs. No node agent runs in these tests: the master says the pod's
+ * node has none to ask, and the command says so in one line. (The logs
+ * themselves, relayed from real agents, are node-agent's tests.)
  */
 class LogsCommandTest extends CliTest {
   @Test
-  void anUnservedLogIsOneClearError() {
+  void aPodWithoutAnAgentIsOneClearError() {
     Fixtures.pod(namespace, "web", "node-1");
     Skiff.Result result = skiff.run("logs", "web", "--tail=10");
     assertEquals(1, result.code());
     assertEquals("", result.out());
-    assertEquals("error: skiff.api.v1.Pods/Logs is not served by this master yet\n", result.err());
+    assertEquals("error: node node-1 of pod " + namespace + "/web is not registered: no agent to ask for logs\n",
+        result.err());
   }
 
   @Test
@@ -29,7 +31,7 @@ class LogsCommandTest extends CliTest {
         none.err());
     assertEquals("error: container nope is not valid for pod two; choose one of: [app, sidecar]\n",
         skiff.run("logs", "two", "-c", "nope").err());
-    assertEquals("error: skiff.api.v1.Pods/Logs is not served by this master yet\n",
+    assertEquals("error: node node-1 of pod " + namespace + "/two is not registered: no agent to ask for logs\n",
         skiff.run("logs", "pod/two", "sidecar", "-f").err());
     assertEquals("error: pods \"missing\" not found\n", skiff.run("logs", "missing").err());
   }

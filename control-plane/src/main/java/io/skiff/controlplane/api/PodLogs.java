@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * skiff.agent.v1.Agent/Logs stream, so that clients only ever talk to masters. The relay reads
  * from the agent only as fast as the client reads (flow control both ways), and a client that
  * goes away cancels the agent's stream. Refusals say why: NOT_FOUND for a missing pod or container,
- * FAILED_PRECONDITION for a pod not yet on a node or a container left unnamed among several,
+ * FAILED_PRECONDITION for a pod not yet on a node (or on one with no registered agent) or a container
+ * left unnamed among several,
  * UNAVAILABLE when the agent cannot be reached.
  */
 final class PodLogs implements AutoCloseable {
@@ -61,10 +62,10 @@ final class PodLogs implements AutoCloseable {
       }
       String container = container(pod, request.getContainer(), where);
       Node node = nodes.read("", nodeName).map(s -> s.object()).orElseThrow(() -> new ApiException(
-          Status.Code.UNAVAILABLE, "node " + nodeName + " of " + where + " is not registered: no agent to ask for logs"));
+          Status.Code.FAILED_PRECONDITION, "node " + nodeName + " of " + where + " is not registered: no agent to ask for logs"));
       String address = address(node);
       if (address.isEmpty()) {
-        throw new ApiException(Status.Code.UNAVAILABLE, "node " + nodeName + " of " + where + " has no address");
+        throw new ApiException(Status.Code.FAILED_PRECONDITION, "node " + nodeName + " of " + where + " has no address");
       }
       int port = node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort();
       relay(address, port == 0 ? DEFAULT_AGENT_PORT : port, nodeName, request.toBuilder()

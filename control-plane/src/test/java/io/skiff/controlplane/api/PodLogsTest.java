@@ -85,7 +85,7 @@ class PodLogsTest {
     String ghost = unique("ghost");
     String onGhost = unique("web");
     pods(api()).create(pod("default", onGhost).setSpec(ApiTesting.podSpec().setNodeName(ghost)).build());
-    assertRefused(Status.Code.UNAVAILABLE, () -> read(request(onGhost)), "node " + ghost, "is not registered");
+    assertRefused(Status.Code.FAILED_PRECONDITION, () -> read(request(onGhost)), "node " + ghost, "is not registered");
 
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
