@@ -17,43 +17,21 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.skiff.agent.runtime.ContainerScript;
 import io.skiff.agent.runtime.ContainerStatus;
-import io.skiff.agent.runtime.InMemoryRuntime;
 import io.skiff.agent.runtime.LogSink;
 import io.skiff.agent.runtime.RuntimeLabels;
 import io.skiff.api.v1.LogChunk;
 import io.skiff.api.v1.Pod;
 import io.skiff.api.v1.PodLogsRequest;
 import io.skiff.api.v1.PodsGrpc;
-import io.skiff.client.ResourceClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A container's log, read through the master's Pods/Logs, which relays the node agent's stream. */
-@ExtendWith(SharedMasters.class)
-class LogsTest {
-  private final ResourceClient<Pod> pods = PodTesting.pods(SharedMasters.cluster().channel(0));
-  private InMemoryRuntime runtime;
-  private TestAgent agent;
-
-  @BeforeEach
-  void startAgent() throws Exception {
-    runtime = new InMemoryRuntime();
-    agent = TestAgent.start(SharedMasters.cluster(), TestAgent.uniqueNode(), runtime);
-  }
-
-  @AfterEach
-  void stopAgent() throws Exception {
-    agent.close();
-    runtime.close();
-  }
-
+class LogsTest extends AgentOnMemoryRuntime {
   @Test
   void logsWithTailAndTimestamps() {
     runtime.script("echo:1", ContainerScript.runs().printing("one", "two", "three"));

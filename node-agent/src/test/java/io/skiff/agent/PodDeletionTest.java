@@ -13,39 +13,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skiff.agent.runtime.ContainerScript;
 import io.skiff.agent.runtime.ContainerStatus;
-import io.skiff.agent.runtime.InMemoryRuntime;
 import io.skiff.agent.runtime.RuntimeEvent;
 import io.skiff.agent.runtime.RuntimeLabels;
 import io.skiff.api.v1.DeleteRequest;
 import io.skiff.api.v1.Pod;
-import io.skiff.client.ResourceClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Deleting a pod: SIGTERM, the grace period, SIGKILL, then the pod object goes; force-deleted pods' containers go too. */
-@ExtendWith(SharedMasters.class)
-class PodDeletionTest {
-  private final ResourceClient<Pod> pods = PodTesting.pods(SharedMasters.cluster().channel(0));
-  private InMemoryRuntime runtime;
-  private TestAgent agent;
-
-  @BeforeEach
-  void startAgent() throws Exception {
-    runtime = new InMemoryRuntime();
-    agent = TestAgent.start(SharedMasters.cluster(), TestAgent.uniqueNode(), runtime);
-  }
-
-  @AfterEach
-  void stopAgent() throws Exception {
-    agent.close();
-    runtime.close();
-  }
-
+class PodDeletionTest extends AgentOnMemoryRuntime {
   @Test
   void theGracePeriodIsHonouredAndThePodGoesOnlyAfterItsContainers() {
     runtime.script("sleep:1", ContainerScript.runs().ignoringSigterm());

@@ -16,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.skiff.agent.runtime.ContainerConfig;
 import io.skiff.agent.runtime.ContainerScript;
 import io.skiff.agent.runtime.ContainerStatus;
-import io.skiff.agent.runtime.InMemoryRuntime;
 import io.skiff.agent.runtime.RuntimeEvent;
 import io.skiff.agent.runtime.RuntimeLabels;
 import io.skiff.agent.runtime.SandboxConfig;
@@ -25,37 +24,16 @@ import io.skiff.api.v1.ContainerStateTerminated;
 import io.skiff.api.v1.EnvVar;
 import io.skiff.api.v1.Pod;
 import io.skiff.api.v1.ResourceRequirements;
-import io.skiff.client.ResourceClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Pods bound to the node run, and their containers end, crash and restart as their restartPolicy says. */
-@ExtendWith(SharedMasters.class)
-class PodLifecycleTest {
-  private final ResourceClient<Pod> pods = PodTesting.pods(SharedMasters.cluster().channel(0));
-  private InMemoryRuntime runtime;
-  private TestAgent agent;
-
-  @BeforeEach
-  void startAgent() throws Exception {
-    runtime = new InMemoryRuntime();
-    agent = TestAgent.start(SharedMasters.cluster(), TestAgent.uniqueNode(), runtime);
-  }
-
-  @AfterEach
-  void stopAgent() throws Exception {
-    agent.close();
-    runtime.close();
-  }
-
+class PodLifecycleTest extends AgentOnMemoryRuntime {
   @Test
   void aBoundPodRunsAsItsSpecSaysAndReportsRunning() {
     String name = unique("web");

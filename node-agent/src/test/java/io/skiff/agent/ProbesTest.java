@@ -14,44 +14,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import io.skiff.agent.runtime.ContainerScript;
 import io.skiff.agent.runtime.ExecResult;
-import io.skiff.agent.runtime.InMemoryRuntime;
 import io.skiff.agent.runtime.RuntimeLabels;
 import io.skiff.api.v1.ExecAction;
 import io.skiff.api.v1.HTTPGetAction;
 import io.skiff.api.v1.Pod;
 import io.skiff.api.v1.Probe;
 import io.skiff.api.v1.TCPSocketAction;
-import io.skiff.client.ResourceClient;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Liveness restarts, readiness gates Ready, startup gates both; exec, HTTP and TCP probes. */
-@ExtendWith(SharedMasters.class)
-class ProbesTest {
-  private final ResourceClient<Pod> pods = PodTesting.pods(SharedMasters.cluster().channel(0));
-  private InMemoryRuntime runtime;
-  private TestAgent agent;
-
-  @BeforeEach
-  void startAgent() throws Exception {
-    runtime = new InMemoryRuntime();
-    agent = TestAgent.start(SharedMasters.cluster(), TestAgent.uniqueNode(), runtime);
-  }
-
-  @AfterEach
-  void stopAgent() throws Exception {
-    agent.close();
-    runtime.close();
-  }
-
+class ProbesTest extends AgentOnMemoryRuntime {
   @Test
   void aFailingLivenessProbeRestartsTheContainer() {
     // the first instance fails its health check; the one after it is healthy

@@ -45,31 +45,9 @@ public final class PodWorkers implements AutoCloseable {
   }
 
   private void work() {
-    while (true) {
-      String uid;
-      try {
-        uid = queue.take();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      if (uid == null) {
-        return;
-      }
-      try {
-        Duration again = syncer.sync(uid);
-        queue.forget(uid);
-        if (again != null) {
-          queue.addAfter(uid, again);
-        }
-      } catch (RuntimeException e) {
-        log.warn("sync of pod {} failed; will retry", uid, e);
-        queue.addRateLimited(uid);
-      } finally {
-        queue.done(uid);
-      }
-    }
+    queue.process(syncer::sync, (uid, e) -> log.warn("sync of pod {} failed; will retry", uid, e));
   }
+
 
   @Override
   public void close() {

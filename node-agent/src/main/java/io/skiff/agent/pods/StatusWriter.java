@@ -69,31 +69,18 @@ public final class StatusWriter implements AutoCloseable {
   }
 
   private void run() {
-    while (true) {
-      String uid;
-      try {
-        uid = queue.take();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      if (uid == null) {
-        return;
-      }
-      try {
-        write(uid);
-        queue.forget(uid);
-      } catch (StatusRuntimeException e) {
-        log.warn("cannot write the status of pod {} ({}); retrying", uid, e.getStatus());
-        queue.addRateLimited(uid);
-      } catch (RuntimeException e) {
+    queue.process(uid -> {
+      write(uid);
+      return null;
+    }, (uid, e) -> {
+      if (e instanceof StatusRuntimeException refused) {
+        log.warn("cannot write the status of pod {} ({}); retrying", uid, refused.getStatus());
+      } else {
         log.error("writing the status of pod {} failed", uid, e);
-        queue.addRateLimited(uid);
-      } finally {
-        queue.done(uid);
       }
-    }
+    });
   }
+
 
   private void write(String uid) {
     Pending next = pending.get(uid);

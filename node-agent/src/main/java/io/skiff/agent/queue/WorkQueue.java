@@ -95,6 +95,41 @@ public final class WorkQueue<K> implements AutoCloseable {
     }
   }
 
+  /**
+   * Works the queue on the calling thread until it closes or the thread is
+   * interrupted: {@code work} runs for each key taken; a key it returns for is
+   * forgotten (its back-off reset) and comes back after the delay it returns
+   * (null: only when added again); one it throws for is told to {@code failed}
+   * and comes back rate-limited.
+   */
+  public void process(java.util.function.Function<K, Duration> work,
+      java.util.function.BiConsumer<K, RuntimeException> failed) {
+    while (true) {
+      K key;
+      try {
+        key = take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (key == null) {
+        return;
+      }
+      try {
+        Duration again = work.apply(key);
+        forget(key);
+        if (again != null) {
+          addAfter(key, again);
+        }
+      } catch (RuntimeException e) {
+        failed.accept(key, e);
+        addRateLimited(key);
+      } finally {
+        done(key);
+      }
+    }
+  }
+
   public synchronized int length() {
     return queue.size();
   }
