@@ -20,6 +20,7 @@ import io.skiff.proto.etcd.TxnRequest;
 import io.skiff.proto.etcd.TxnResponse;
 import io.skiff.proto.mvcc.KeyValue;
 import io.skiff.store.Store;
+import io.skiff.store.mvcc.KeyRange;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -156,7 +157,7 @@ public final class Registry<T extends Message> {
     ObjectFilter<T> filter = ObjectFilter.of(kind, request.getNamespace(), request.getLabelSelector(),
         request.getFieldSelector());
     ByteString prefix = kind.prefix(filter.namespace());
-    ByteString end = rangeEnd(prefix);
+    ByteString end = KeyRange.prefixEnd(prefix);
     long revision = 0;
     ByteString from = prefix;
     if (!request.getContinue().isEmpty()) {
@@ -530,12 +531,5 @@ public final class Registry<T extends Message> {
       s.append(SUFFIX_ALPHABET.charAt(random.nextInt(SUFFIX_ALPHABET.length())));
     }
     return s.toString();
-  }
-
-  /** The end of a prefix range: the prefix with its last byte incremented. */
-  static ByteString rangeEnd(ByteString prefix) {
-    byte[] end = prefix.toByteArray();
-    end[end.length - 1]++;
-    return ByteString.copyFrom(end);
   }
 }

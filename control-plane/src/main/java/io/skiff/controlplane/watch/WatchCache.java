@@ -13,6 +13,7 @@ import io.skiff.proto.etcd.WatchCreateRequest;
 import io.skiff.proto.mvcc.Event;
 import io.skiff.proto.mvcc.KeyValue;
 import io.skiff.store.Store;
+import io.skiff.store.mvcc.KeyRange;
 import io.skiff.store.mvcc.WatchSink;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,7 +89,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
   /** Lists, then follows the store from its recent history, but not from before {@code notBefore} (compacted). */
   private void load(long notBefore) {
     RangeResponse list = store.range(RangeRequest.newBuilder().setKey(kind.prefix())
-        .setRangeEnd(rangeEnd(kind.prefix())).build()).join();
+        .setRangeEnd(KeyRange.prefixEnd(kind.prefix())).build()).join();
     long listed = list.getHeader().getRevision();
     long historyFrom = Math.max(Math.max(1, listed + 1 - settings.historyRevisions()), notBefore);
     synchronized (this) {
@@ -107,7 +108,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
   }
 
   private void follow(long fromRevision) {
-    storeWatch = store.watch(WatchCreateRequest.newBuilder().setKey(kind.prefix()).setRangeEnd(rangeEnd(kind.prefix()))
+    storeWatch = store.watch(WatchCreateRequest.newBuilder().setKey(kind.prefix()).setRangeEnd(KeyRange.prefixEnd(kind.prefix()))
         .setStartRevision(fromRevision).setPrevKv(true).setProgressNotify(true).build(), new Sink());
   }
 
@@ -347,11 +348,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     events.shutdownNow();
   }
 
-  private static ByteString rangeEnd(ByteString prefix) {
-    byte[] end = prefix.toByteArray();
-    end[end.length - 1]++;
-    return ByteString.copyFrom(end);
-  }
+
 
   /** For the watcher's bookmarks: the latest revision, as an object carrying only it. */
   T bookmark(long atRevision) {
