@@ -1,6 +1,6 @@
 package io.skiff.agent.pods;
 
-import io.skiff.agent.queue.BackOff;
+import io.skiff.client.workqueue.BackOff;
 import io.skiff.agent.runtime.ContainerRuntime;
 import io.skiff.agent.runtime.RuntimeError;
 import io.skiff.api.v1.Container;

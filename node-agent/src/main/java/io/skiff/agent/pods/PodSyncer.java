@@ -8,7 +8,7 @@ import io.skiff.agent.AgentConfig;
 import io.skiff.agent.MasterApi;
 import io.skiff.agent.node.NodeIdentity;
 import io.skiff.agent.probes.ProbeManager;
-import io.skiff.agent.queue.BackOff;
+import io.skiff.client.workqueue.BackOff;
 import io.skiff.agent.runtime.ContainerRuntime;
 import io.skiff.agent.runtime.ContainerStatus;
 import io.skiff.agent.runtime.RuntimeError;

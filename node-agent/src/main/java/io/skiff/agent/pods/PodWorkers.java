@@ -3,7 +3,7 @@ package io.skiff.agent.pods;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.skiff.agent.AgentConfig;
-import io.skiff.agent.queue.WorkQueue;
+import io.skiff.client.workqueue.WorkQueue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import com.google.inject.Singleton;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.skiff.agent.MasterApi;
-import io.skiff.agent.queue.WorkQueue;
+import io.skiff.client.workqueue.WorkQueue;
 import io.skiff.api.v1.ObjectMeta;
 import io.skiff.api.v1.Pod;
 import io.skiff.api.v1.PodStatus;

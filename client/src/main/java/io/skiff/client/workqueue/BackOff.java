@@ -1,4 +1,4 @@
-package io.skiff.agent.queue;
+package io.skiff.client.workqueue;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.skiff.agent.queue;
+package io.skiff.client.workqueue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
