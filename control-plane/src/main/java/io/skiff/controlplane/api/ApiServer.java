@@ -52,6 +52,7 @@ public final class ApiServer implements AutoCloseable {
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
         .executor(handlers)
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .intercept(new FencingInterceptor())
         .addService(ProtoReflectionServiceV1.newInstance())
         .addService(ProtoReflectionService.newInstance())
         .addService(health.getHealthService())

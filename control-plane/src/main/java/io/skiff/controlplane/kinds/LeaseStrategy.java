@@ -6,8 +6,16 @@ import io.skiff.controlplane.registry.Strategy;
 import io.skiff.controlplane.validation.FieldErrors;
 import io.skiff.controlplane.validation.FieldPath;
 
-/** Leases: node heartbeats and leader election, compared-and-swapped by their holders. */
+/**
+ * Leases: node heartbeats and leader election, compared-and-swapped by their
+ * holders. A lease with a holder fences that holder's writes (see Fence).
+ */
 final class LeaseStrategy implements Strategy<Lease> {
+  @Override
+  public String fenceHolder(Lease lease) {
+    return lease.getSpec().getHolderIdentity().isEmpty() ? null : lease.getSpec().getHolderIdentity();
+  }
+
   @Override
   public void validate(Lease lease, FieldErrors errors) {
     LeaseSpec spec = lease.getSpec();

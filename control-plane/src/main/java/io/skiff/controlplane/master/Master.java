@@ -3,7 +3,10 @@ package io.skiff.controlplane.master;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.skiff.controlplane.api.ApiServer;
+import io.skiff.controlplane.controllers.ControllerManager;
 import io.skiff.controlplane.kinds.Kinds;
 import io.skiff.store.PeerSpec;
 import io.skiff.store.etcd.EtcdApiServer;
@@ -33,6 +36,8 @@ public final class Master implements AutoCloseable {
   private ApiServer api;
   private NamespaceCleaner namespaceCleaner;
   private Compactor compactor;
+  private ManagedChannel selfChannel;
+  private ControllerManager controllers;
 
   public Master(MasterConfig config) {
     this.config = config;
@@ -53,7 +58,24 @@ public final class Master implements AutoCloseable {
     api.start(config.apiAddress());
     namespaceCleaner = new NamespaceCleaner(resources, config.namespaceCleanupInterval());
     compactor = new Compactor(peer.store(), config.compactionInterval());
+    if (config.runControllers()) {
+      // the controllers reach the API as any client does, through this master's own endpoint
+      selfChannel = NettyChannelBuilder.forAddress(loopbackIfAny(config.apiAddress()), api.port()).usePlaintext().build();
+      String identity = config.store().id() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+      controllers = new ControllerManager(selfChannel, identity, config.election(), config.controllers(),
+          Clock.systemUTC(), ControlLoops::all).start();
+    }
     log.info("master {} ready: API on {}, store clients on {}", config.store().id(), config.apiAddress(), client);
+  }
+
+  private static String loopbackIfAny(InetSocketAddress address) {
+    return address.getAddress() != null && address.getAddress().isAnyLocalAddress() ? "127.0.0.1"
+        : address.getHostString();
+  }
+
+  /** The scheduler and controllers' manager, or null if this master runs none. */
+  public ControllerManager controllers() {
+    return controllers;
   }
 
   public int apiPort() {
@@ -70,6 +92,12 @@ public final class Master implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (controllers != null) {
+      controllers.close();
+    }
+    if (selfChannel != null) {
+      selfChannel.shutdownNow();
+    }
     if (compactor != null) {
       compactor.close();
     }

@@ -26,10 +26,15 @@ final class MasterFlags {
         --snapshot-threshold N        store log entries between snapshots (default 10000)
         --election-timeout-ms MS      minimum Raft election timeout (default 1000)
         --quota-bytes N               store quota (default 2 GiB)
+        --controllers true|false      campaign to run the scheduler and controllers (default true)
+        --leader-lease-ms MS          controller leader lease; takeover within about this (default 3000)
+        --node-monitor-grace-period-s S  a node silent this long is NotReady (default 40)
+        --pod-eviction-timeout-s S    pods leave a NotReady node after this (default 300)
       """;
 
   private static final Set<String> MASTER_FLAGS = Set.of("--api-address", "--max-object-bytes",
-      "--watch-cache-events", "--bookmark-interval-ms", "--compaction-interval-s");
+      "--watch-cache-events", "--bookmark-interval-ms", "--compaction-interval-s", "--controllers", "--leader-lease-ms",
+      "--node-monitor-grace-period-s", "--pod-eviction-timeout-s");
 
   private MasterFlags() {
   }
@@ -49,11 +54,22 @@ final class MasterFlags {
     String api = flags.string("--api-address", "0.0.0.0:" + MasterConfig.DEFAULT_API_PORT);
     MasterConfig defaults = MasterConfig.defaults(store, new InetSocketAddress(PeerSpec.host(api), PeerSpec.port(api)));
     int events = (int) flags.positive("--watch-cache-events", defaults.watchCache().capacity());
-    return new MasterConfig(store, defaults.apiAddress(),
-        (int) flags.positive("--max-object-bytes", defaults.maxObjectBytes()),
-        new io.skiff.controlplane.watch.WatchCacheSettings(events, events,
-            Duration.ofMillis(flags.positive("--bookmark-interval-ms", defaults.watchCache().bookmarkInterval().toMillis()))),
-        Duration.ofSeconds(flags.positive("--compaction-interval-s", defaults.compactionInterval().toSeconds())),
-        defaults.namespaceCleanupInterval());
+    String controllers = flags.string("--controllers", "true");
+    if (!controllers.equals("true") && !controllers.equals("false")) {
+      throw new IllegalArgumentException("--controllers must be true or false, not \"" + controllers + "\"");
+    }
+    return defaults
+        .withStorage((int) flags.positive("--max-object-bytes", defaults.maxObjectBytes()),
+            new io.skiff.controlplane.watch.WatchCacheSettings(events, events, Duration.ofMillis(
+                flags.positive("--bookmark-interval-ms", defaults.watchCache().bookmarkInterval().toMillis()))),
+            Duration.ofSeconds(flags.positive("--compaction-interval-s", defaults.compactionInterval().toSeconds())))
+        .withControllers(controllers.equals("true"),
+            defaults.election().withLeaseDuration(Duration.ofMillis(
+                flags.positive("--leader-lease-ms", defaults.election().leaseDuration().toMillis()))),
+            defaults.controllers().withNodeTimeouts(
+                Duration.ofSeconds(flags.positive("--node-monitor-grace-period-s",
+                    defaults.controllers().nodeMonitorGracePeriod().toSeconds())),
+                Duration.ofSeconds(flags.positive("--pod-eviction-timeout-s",
+                    defaults.controllers().podEvictionTimeout().toSeconds()))));
   }
 }

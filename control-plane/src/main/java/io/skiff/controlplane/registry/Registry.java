@@ -8,6 +8,7 @@ import io.skiff.api.v1.DeleteRequest;
 import io.skiff.api.v1.ListMeta;
 import io.skiff.api.v1.ListRequest;
 import io.skiff.api.v1.ObjectMeta;
+import io.skiff.client.FencingToken;
 import io.skiff.controlplane.validation.FieldErrors;
 import io.skiff.controlplane.validation.ValidationException;
 import io.skiff.proto.etcd.Compare;
@@ -45,6 +46,9 @@ public final class Registry<T extends Message> {
   /** Conflicts retried by writes that carry no resource_version precondition. */
   private static final int MAX_ATTEMPTS = 16;
   private static final Set<String> PROPAGATION_POLICIES = Set.of("", "Background", "Foreground", "Orphan");
+  /** What holds an object deleted with these policies until the garbage collector has dealt with its dependents. */
+  private static final java.util.Map<String, String> PROPAGATION_FINALIZERS = java.util.Map.of(
+      "Foreground", "foregroundDeletion", "Orphan", "orphan");
   private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
   private final Kind<T> kind;
@@ -119,7 +123,12 @@ public final class Registry<T extends Message> {
       if (kind.namespaced()) {
         txn.addCompare(namespaces.requireActive(namespace, attempt > 0));
       }
-      TxnResponse response = StoreCalls.await(store.txn(txn.build()));
+      String holder = kind.strategy().fenceHolder(object);
+      if (holder != null) {
+        txn.addSuccess(Fence.move(namespace, name, holder));
+      }
+      TxnResponse response = StoreCalls.await(store.txn(fenced(txn).build()));
+      checkFence(response);
       if (response.getSucceeded()) {
         return kind.forClient(object, response.getHeader().getRevision());
       }
@@ -313,7 +322,10 @@ public final class Registry<T extends Message> {
       ObjectMeta meta = kind.meta(updated);
       boolean remove = meta.hasDeletionTimestamp() && meta.getDeletionGracePeriodSeconds() == 0 && !held(updated);
       RequestOp op = remove ? delete(key) : put(key, encode(updated, name));
-      TxnResponse response = casWrite(key, current.revision(), op);
+      String holder = remove ? null : kind.strategy().fenceHolder(updated);
+      RequestOp fence = holder == null || holder.equals(kind.strategy().fenceHolder(current.object())) ? null
+          : Fence.move(namespace, name, holder);
+      TxnResponse response = casWrite(key, current.revision(), op, fence);
       if (response.getSucceeded()) {
         return kind.forClient(updated, response.getHeader().getRevision());
       }
@@ -351,6 +363,12 @@ public final class Registry<T extends Message> {
       }
       T object = current.object();
       ObjectMeta meta = kind.meta(object);
+      String finalizer = PROPAGATION_FINALIZERS.get(request.getPropagationPolicy());
+      if (finalizer != null && !meta.hasDeletionTimestamp() && !meta.getFinalizersList().contains(finalizer)) {
+        // the garbage collector does the rest: deletes the dependents first, or orphans them; then the finalizer goes
+        meta = meta.toBuilder().addFinalizers(finalizer).build();
+        object = kind.withMeta(object, meta);
+      }
       // only what the strategy deletes gracefully (a bound, running pod) takes a grace period at all
       long byDefault = kind.strategy().defaultGracePeriodSeconds(object);
       long grace = byDefault == 0 ? 0 : request.hasGracePeriodSeconds() ? request.getGracePeriodSeconds() : byDefault;
@@ -378,7 +396,7 @@ public final class Registry<T extends Message> {
       } else {
         return kind.forClient(object, current.revision());
       }
-      TxnResponse response = casWrite(key, current.revision(), op);
+      TxnResponse response = casWrite(key, current.revision(), op, null);
       if (response.getSucceeded()) {
         return kind.forClient(result, response.getHeader().getRevision());
       }
@@ -425,13 +443,35 @@ public final class Registry<T extends Message> {
 
   // ---- helpers ----
 
-  private TxnResponse casWrite(ByteString key, long modRevision, RequestOp op) {
-    return StoreCalls.await(store.txn(TxnRequest.newBuilder()
+  /** Writes {@code op} (and {@code also}, if not null) if the key is still at {@code modRevision}. */
+  private TxnResponse casWrite(ByteString key, long modRevision, RequestOp op, RequestOp also) {
+    TxnRequest.Builder txn = TxnRequest.newBuilder()
         .addCompare(Compare.newBuilder().setKey(key).setTarget(Compare.CompareTarget.MOD)
             .setResult(Compare.CompareResult.EQUAL).setModRevision(modRevision))
         .addSuccess(op)
-        .addFailure(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(key).setKeysOnly(true)))
-        .build()));
+        .addFailure(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(key).setKeysOnly(true)));
+    if (also != null) {
+      txn.addSuccess(also);
+    }
+    TxnResponse response = StoreCalls.await(store.txn(fenced(txn).build()));
+    checkFence(response);
+    return response;
+  }
+
+  /** Adds the caller's fence, if it sent a token: compared, and read back (second failure op) if the write fails. */
+  private static TxnRequest.Builder fenced(TxnRequest.Builder txn) {
+    FencingToken token = Fence.current();
+    if (token != null) {
+      txn.addCompare(Fence.unmoved(token)).addFailure(Fence.read(token));
+    }
+    return txn;
+  }
+
+  private static void checkFence(TxnResponse response) {
+    FencingToken token = Fence.current();
+    if (token != null && !response.getSucceeded()) {
+      Fence.check(token, response.getResponses(1).getResponseRange());
+    }
   }
 
   private static long modRevisionIn(TxnResponse failed) {

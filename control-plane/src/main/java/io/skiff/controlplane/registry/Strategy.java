@@ -67,6 +67,14 @@ public interface Strategy<T extends Message> {
     return false;
   }
 
+  /**
+   * For kinds that fence writers (leases): who holds this object, or null. A
+   * write that changes the holder moves the object's {@link Fence}.
+   */
+  default String fenceHolder(T object) {
+    return null;
+  }
+
   /** Marks an object whose deletion has begun (e.g. a namespace's phase becomes Terminating). */
   default T markDeleting(T object) {
     return object;

@@ -38,8 +38,8 @@ class WatchAfterCompactionTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = MasterCluster.start(1, dataDir, c -> new MasterConfig(c.store(), c.apiAddress(), c.maxObjectBytes(),
-        c.watchCache(), Duration.ofMillis(200), c.namespaceCleanupInterval()));
+    cluster = MasterCluster.start(1, dataDir, c -> c.withStorage(c.maxObjectBytes(), c.watchCache(),
+        Duration.ofMillis(200)));
   }
 
   @AfterAll

@@ -39,6 +39,8 @@ public final class MasterCluster implements AutoCloseable {
       StoreConfig store = StoreConfig.builder("m" + (i + 1), peers, dataDir.resolve("m" + (i + 1)))
           .electionTimeout(Duration.ofMillis(500)).build();
       MasterConfig config = MasterConfig.defaults(store, new InetSocketAddress("127.0.0.1", ports[3 * i + 2]));
+      // tests of the API alone run no controllers; those that want them say so (withControllers)
+      config = config.withControllers(false, config.election(), config.controllers());
       configs.add(tune.apply(config));
     }
     masters = new Master[size];
@@ -65,10 +67,16 @@ public final class MasterCluster implements AutoCloseable {
     return cluster;
   }
 
+  /** Masters that campaign and run the scheduler and controllers, with these node timeouts and lease. */
+  public static UnaryOperator<MasterConfig> controllers(Duration leaderLease, Duration nodeGrace, Duration eviction) {
+    return c -> c.withControllers(true, c.election().withLeaseDuration(leaderLease),
+        c.controllers().withNodeTimeouts(nodeGrace, eviction));
+  }
+
   /** Short bookmark intervals and a small watch cache, for tests of those edges. */
   public static UnaryOperator<MasterConfig> watchCache(int events, Duration bookmarkInterval) {
-    return c -> new MasterConfig(c.store(), c.apiAddress(), c.maxObjectBytes(),
-        new WatchCacheSettings(events, events, bookmarkInterval), c.compactionInterval(), c.namespaceCleanupInterval());
+    return c -> c.withStorage(c.maxObjectBytes(), new WatchCacheSettings(events, events, bookmarkInterval),
+        c.compactionInterval());
   }
 
   public int size() {
