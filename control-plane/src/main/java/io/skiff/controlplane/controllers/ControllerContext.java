@@ -27,7 +27,7 @@ import java.util.List;
 public final class ControllerContext implements AutoCloseable {
   /** Index of pods by spec.nodeName ("" for unscheduled pods). */
   public static final String BY_NODE = "node";
-  /** Index of pods and ReplicaSets by the uid of their controlling owner. */
+  /** Index of pods, ReplicaSets and Deployments by the uid of their controlling owner. */
   public static final String BY_OWNER = "owner";
 
   private final ResourceClient<Pod> podClient;
@@ -57,7 +57,7 @@ public final class ControllerContext implements AutoCloseable {
         .addIndex(BY_OWNER, p -> controllerUid(p.getMetadata()));
     this.nodes = new Informer<>(nodeClient);
     this.replicaSets = new Informer<>(replicaSetClient).addIndex(BY_OWNER, r -> controllerUid(r.getMetadata()));
-    this.deployments = new Informer<>(deploymentClient);
+    this.deployments = new Informer<>(deploymentClient).addIndex(BY_OWNER, d -> controllerUid(d.getMetadata()));
     this.leases = new Informer<>(leaseClient);
     this.events = new EventRecorder(new ResourceClient<Event>(channel, ResourceTypes.EVENTS, timeout),
         "skiff-controller-manager", identity, clock);

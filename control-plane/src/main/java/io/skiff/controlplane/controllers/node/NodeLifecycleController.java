@@ -67,6 +67,7 @@ public final class NodeLifecycleController implements Controller {
     ctx.nodes().addHandler(new Informer.Handler<>() {
       @Override
       public void onAdd(Node node) {
+        lastSeen.putIfAbsent(node.getMetadata().getName(), System.nanoTime());  // a new node gets a full grace period
         loop.add(node.getMetadata().getName());
       }
 
