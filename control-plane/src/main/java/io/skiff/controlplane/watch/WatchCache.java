@@ -21,13 +21,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * ring still covers; older ones get OUT_OF_RANGE (relist). On start the ring is
  * filled with the store's recent history, so a client that moves here from
  * another master, or back to a restarted one, resumes without a gap.
+ *
+ * <p>Thread-safe. The store watch is made, remade and handled on one thread
+ * ({@code events}): the store may report on a watch (a compaction, say) before
+ * {@code watch()} has returned it, and that report then waits until the cache
+ * holds the watch it is about.
  */
 public final class WatchCache<T extends Message> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WatchCache.class);
@@ -61,7 +69,8 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
   private long listedRevision;
   /** The store watch has delivered every event up to here: the ring is complete to this revision. */
   private long followed;
-  private io.skiff.store.Store.Watch storeWatch;
+  /** Replaced only on the events thread; read by {@link #close} too. */
+  private Store.Watch storeWatch;
   private ScheduledFuture<?> bookmarks;
 
   public WatchCache(Kind<T> kind, Store store, WatchCacheSettings settings, ExecutorService deliveries,
@@ -81,12 +90,16 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
 
   /** Lists the kind and starts following the store. Blocks until the list is loaded. */
   public void start() {
-    load(0);
+    CompletableFuture.runAsync(() -> load(0), events).join();
     long interval = settings.bookmarkInterval().toMillis();
     bookmarks = timer.scheduleAtFixedRate(this::bookmarkTick, interval, interval, TimeUnit.MILLISECONDS);
   }
 
-  /** Lists, then follows the store from its recent history, but not from before {@code notBefore} (compacted). */
+  /**
+   * Lists, then follows the store from its recent history, but not from before
+   * {@code notBefore} (compacted). The watchers of a previous list end: the
+   * events between their resume points and the new list may be gone. Runs on the events thread.
+   */
   private void load(long notBefore) {
     RangeResponse list = store.range(RangeRequest.newBuilder().setKey(kind.prefix())
         .setRangeEnd(KeyRange.prefixEnd(kind.prefix())).build()).join();
@@ -102,21 +115,36 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
       revision = listed;
       completeAfter = historyFrom - 1;
       followed = historyFrom - 1;
+      // in the same step as the reset: a watcher that joined during the list, from the old state, ends too
+      failWatchers(since -> true);
     }
     follow(historyFrom);
     log.info("watch cache {}: {} objects at revision {}", kind.resource(), list.getKvsCount(), listed);
   }
 
+  /** Watches the store from {@code fromRevision}, unless the cache closed meanwhile. Runs on the events thread. */
   private void follow(long fromRevision) {
-    storeWatch = store.watch(WatchCreateRequest.newBuilder().setKey(kind.prefix()).setRangeEnd(KeyRange.prefixEnd(kind.prefix()))
-        .setStartRevision(fromRevision).setPrevKv(true).setProgressNotify(true).build(), new Sink());
+    Store.Watch watch = store.watch(WatchCreateRequest.newBuilder().setKey(kind.prefix())
+        .setRangeEnd(KeyRange.prefixEnd(kind.prefix())).setStartRevision(fromRevision).setPrevKv(true)
+        .setProgressNotify(true).build(), new Sink());
+    synchronized (this) {
+      if (!closed.get()) {
+        storeWatch = watch;
+        return;
+      }
+    }
+    watch.cancel();
   }
 
-  /** The store watch's output; never blocks (it runs under the store's watch lock). */
+  /**
+   * The store watch's output; never blocks (it runs under the store's watch
+   * lock). Each report is handled on the events thread, in order, after the
+   * task that made the watch.
+   */
   private final class Sink implements WatchSink {
     @Override
     public boolean send(List<Event> batch, long upTo) {
-      events.execute(() -> apply(batch, upTo));
+      handle(() -> apply(batch, upTo));
       return true;
     }
 
@@ -127,12 +155,20 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
 
     @Override
     public void compacted(long compactRevision) {
-      events.execute(() -> onCompacted(compactRevision));
+      handle(() -> onCompacted(compactRevision));
     }
 
     @Override
     public void progress(long upTo) {
-      events.execute(() -> advance(upTo));
+      handle(() -> advance(upTo));
+    }
+
+    private void handle(Runnable report) {
+      try {
+        events.execute(report);
+      } catch (RejectedExecutionException e) {
+        // closed: this watch, made as the cache closed, is being cancelled; the store must not see an error
+      }
     }
   }
 
@@ -190,39 +226,42 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
 
   /**
    * The store compacted history the cache had yet to read (only a store watch
-   * still reading history can be compacted). When the lost revisions are all
-   * covered by the list, the cache follows on from the compaction and only the
-   * watchers that needed them relist; otherwise it can only start over.
+   * still reading history can be compacted); the store has ended that watch.
+   * When the lost revisions are all covered by the list, the cache follows on
+   * from the compaction and only the watchers that needed them relist;
+   * otherwise it can only start over.
    */
   private void onCompacted(long compactRevision) {
     if (closed.get()) {
       return;
     }
-    storeWatch.cancel();
     boolean listCoversLoss;
     synchronized (this) {
       listCoversLoss = compactRevision <= listedRevision + 1;
       if (listCoversLoss) {
         ring.clear();
         completeAfter = Math.max(completeAfter, compactRevision - 1);
+        failWatchers(since -> since < compactRevision - 1);
       }
     }
     if (listCoversLoss) {
       log.info("watch cache {}: history before {} was compacted; following from there", kind.resource(),
           compactRevision);
-      for (CacheWatcher<T> watcher : watchers) {
-        if (watcher.since() < compactRevision - 1) {
-          watcher.fail(new ApiException(Status.Code.OUT_OF_RANGE, tooOld(watcher.since())));
-        }
-      }
       follow(compactRevision);
       return;
     }
     log.warn("watch cache {}: store compacted to {} ahead of the cache; relisting", kind.resource(), compactRevision);
-    for (CacheWatcher<T> watcher : watchers) {
-      watcher.fail(new ApiException(Status.Code.OUT_OF_RANGE, tooOld(watcher.since())));
-    }
     load(compactRevision);
+  }
+
+  /** Ends, with OUT_OF_RANGE, the watchers whose resume point the cache no longer serves. Under this. */
+  private void failWatchers(LongPredicate lost) {
+    for (CacheWatcher<T> watcher : watchers) {
+      long since = watcher.since();
+      if (lost.test(since)) {
+        watcher.fail(new ApiException(Status.Code.OUT_OF_RANGE, tooOld(since)));
+      }
+    }
   }
 
   /**
@@ -339,8 +378,12 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     if (bookmarks != null) {
       bookmarks.cancel(false);
     }
-    if (storeWatch != null) {
-      storeWatch.cancel();
+    Store.Watch watch;
+    synchronized (this) {
+      watch = storeWatch;  // the events thread cancels any it makes from now on
+    }
+    if (watch != null) {
+      watch.cancel();
     }
     for (CacheWatcher<T> watcher : watchers) {
       watcher.closeWithBookmark();

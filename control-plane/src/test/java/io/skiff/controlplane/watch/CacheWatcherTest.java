@@ -2,6 +2,7 @@ package io.skiff.controlplane.watch;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -346,6 +348,79 @@ class CacheWatcherTest {
     feed(history.subList(7, 10).toArray(Event[]::new));
     feed(store.put(pod("default", "p11", Map.of())));
     assertEquals(List.of(added("p8", 8), added("p9", 9), added("p10", 10), added("p11", 11)), recent.sent());
+    assertEquals(1, cache.watcherCount());
+  }
+
+  /**
+   * The store reports a compaction before the call that made the watch has
+   * returned it (its catch-up thread runs apart from the caller), as it does to
+   * a master restarted after a compaction. The cache acts on the report only
+   * once it holds that watch, then follows on from the compaction. (A cache
+   * that acted at once had no watch yet, lost its event thread and never
+   * followed the store again: every watch on it hung.)
+   */
+  @Test
+  void aCompactionReportedBeforeTheStoreWatchIsReturnedIsHandledAfterIt() {
+    List<Event> history = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      history.add(store.put(pod("default", "p" + i, Map.of())));
+    }
+    store.holdNextWatch();
+    CompletableFuture<Void> started = CompletableFuture.runAsync(() -> startCache(100, 100));
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.watches() == 1);
+    store.compacted(8);
+    // the window in which a cache acting on the report without its watch would watch again (or fail)
+    await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> store.watches() == 1);
+    store.releaseWatch();
+    started.join();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.watchRequest().getStartRevision() == 8);
+    Output output = new Output(Integer.MAX_VALUE);
+    watch(everything(), 7, false, output);
+    feed(history.subList(7, 10).toArray(Event[]::new));
+    feed(store.put(pod("default", "p11", Map.of())));
+    assertEquals(List.of(added("p8", 8), added("p9", 9), added("p10", 10), added("p11", 11)), output.sent());
+  }
+
+  /**
+   * The store compacted past the cache's list, so the cache lists again. A
+   * client that starts a watch from the old state while the new list is read
+   * ends with OUT_OF_RANGE like those before it: the events between its resume
+   * point and the compaction are gone, and it must not go on as if it had them.
+   */
+  @Test
+  void aWatchThatStartsWhileTheCacheListsAgainRelistsToo() {
+    for (int i = 1; i <= 4; i++) {
+      store.put(pod("default", "p" + i, Map.of()));
+    }
+    store.snapshotForList();
+    List<Event> later = new ArrayList<>();
+    for (int i = 5; i <= 10; i++) {
+      later.add(store.put(pod("default", "p" + i, Map.of())));
+    }
+    startCache(100, 100);  // lists at 4, reads history from 1
+    Output before = new Output(Integer.MAX_VALUE);
+    watch(everything(), 4, false, before);
+
+    store.snapshotForList();  // the next list is at 10
+    store.holdNextList();
+    store.compacted(8);  // 5..7 are gone, and the list at 4 does not cover them
+    await().atMost(Duration.ofSeconds(10)).until(store::listHeld);
+    Output during = new Output(Integer.MAX_VALUE);
+    watch(everything(), 4, false, during);
+    store.releaseList();
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.watchRequest().getStartRevision() == 8);
+    deliveries.runAll();
+    assertEquals(Status.Code.OUT_OF_RANGE, before.failure().code());
+    assertNotNull(during.failure(), "a watch from the old state must relist");
+    assertEquals(Status.Code.OUT_OF_RANGE, during.failure().code());
+
+    Output after = new Output(Integer.MAX_VALUE);
+    watch(everything(), 10, false, after);
+    feed(later.subList(3, 6).toArray(Event[]::new));
+    feed(store.put(pod("default", "p11", Map.of())));
+    assertEquals(List.of(), during.sent());
+    assertEquals(List.of(added("p11", 11)), after.sent());
     assertEquals(1, cache.watcherCount());
   }
 

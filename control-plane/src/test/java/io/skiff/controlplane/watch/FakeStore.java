@@ -32,13 +32,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Just enough of a store for a {@link WatchCache}: a scripted history of one
  * kind's objects. The test writes (put, delete), which only produce store
  * events; it decides when the cache's store watch receives them ({@link #deliver}),
- * so it can play history late, as a real store's catch-up does.
+ * so it can play history late, as a real store's catch-up does. It can also hold
+ * a list or a watch call open, to play what the cache does meanwhile.
  */
 final class FakeStore<T extends Message> implements Store {
   private final Kind<T> kind;
@@ -50,6 +53,12 @@ final class FakeStore<T extends Message> implements Store {
   private volatile WatchSink sink;
   private volatile boolean watchCancelled;
   private final AtomicLong delivered = new AtomicLong();
+  private final AtomicInteger watches = new AtomicInteger();
+  /** A watch call returns once this completes. */
+  private volatile CompletableFuture<Void> watchReturns = CompletableFuture.completedFuture(null);
+  private boolean holdNextList;
+  /** The answer to a held list, completed by {@link #releaseList}. */
+  private CompletableFuture<RangeResponse> heldList;
 
   FakeStore(Kind<T> kind) {
     this.kind = kind;
@@ -114,6 +123,43 @@ final class FakeStore<T extends Message> implements Store {
     return watchRequest;
   }
 
+  /** How many store watches the cache has made. */
+  int watches() {
+    return watches.get();
+  }
+
+  /**
+   * The next watch is registered (it can be reported on) but the call does not
+   * return it until {@link #releaseWatch}: the real store's catch-up thread can
+   * report on a watch before the call that made it has returned.
+   */
+  void holdNextWatch() {
+    watchReturns = new CompletableFuture<>();
+  }
+
+  void releaseWatch() {
+    watchReturns.complete(null);
+  }
+
+  /** The next list is answered only at {@link #releaseList}, with what the store holds then. */
+  synchronized void holdNextList() {
+    holdNextList = true;
+  }
+
+  synchronized boolean listHeld() {
+    return heldList != null && !heldList.isDone();
+  }
+
+  void releaseList() {
+    CompletableFuture<RangeResponse> held;
+    RangeResponse answer;
+    synchronized (this) {
+      held = heldList;
+      answer = listAnswer();
+    }
+    held.complete(answer);
+  }
+
   boolean watchCancelled() {
     return watchCancelled;
   }
@@ -132,16 +178,27 @@ final class FakeStore<T extends Message> implements Store {
 
   @Override
   public synchronized CompletableFuture<RangeResponse> range(RangeRequest request) {
+    if (holdNextList) {
+      holdNextList = false;
+      heldList = new CompletableFuture<>();
+      return heldList;
+    }
+    return CompletableFuture.completedFuture(listAnswer());
+  }
+
+  private RangeResponse listAnswer() {
     long at = listedRevision < 0 ? revision : listedRevision;
     List<KeyValue> kvs = listedRevision < 0 ? new ArrayList<>(live.values()) : listed;
-    return CompletableFuture.completedFuture(RangeResponse.newBuilder()
-        .setHeader(ResponseHeader.newBuilder().setRevision(at)).addAllKvs(kvs).setCount(kvs.size()).build());
+    return RangeResponse.newBuilder().setHeader(ResponseHeader.newBuilder().setRevision(at)).addAllKvs(kvs)
+        .setCount(kvs.size()).build();
   }
 
   @Override
   public Watch watch(WatchCreateRequest request, WatchSink sink) {
     this.watchRequest = request;
     this.sink = sink;
+    watches.incrementAndGet();
+    watchReturns.orTimeout(10, TimeUnit.SECONDS).join();
     return () -> watchCancelled = true;
   }
 
