@@ -1,0 +1,81 @@
+package io.skiff.controlplane.scheduler.policy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides where a pod goes, from a cluster view alone: the nodes that pass every filter are scored
+ * by the weighted scorers and the best one wins. Among equally good nodes the first in the view's
+ * order from a start point that moves one node on with each decision wins, so ties are broken the
+ * same way for the same inputs yet spread over the nodes.
+ *
+ * <p>Not thread-safe (the start point): one scheduling thread uses it.
+ */
+public final class SchedulingAlgorithm {
+  private final List<Filter> filters;
+  private final List<Scorer.Weighted> scorers;
+  private int nextStart;
+
+  public SchedulingAlgorithm(List<Filter> filters, List<Scorer.Weighted> scorers) {
+    this.filters = List.copyOf(filters);
+    this.scorers = List.copyOf(scorers);
+  }
+
+  /** Kubernetes' filters and scorers (see {@link Filters}, {@link Scorers}). */
+  public static SchedulingAlgorithm defaults() {
+    return new SchedulingAlgorithm(Filters.defaults(), Scorers.defaults());
+  }
+
+  public Decision decide(PodInfo pod, ClusterView view) {
+    int size = view.size();
+    int start = size == 0 ? 0 : Math.floorMod(nextStart++, size);
+    List<NodeInfo> feasible = new ArrayList<>();
+    Map<String, Integer> nodesByReason = new HashMap<>();
+    for (int i = 0; i < size; i++) {
+      NodeInfo node = view.get((start + i) % size);
+      String reason = firstFailure(pod, node);
+      if (reason == null) {
+        feasible.add(node);
+      } else {
+        nodesByReason.merge(reason, 1, Integer::sum);
+      }
+    }
+    if (feasible.isEmpty()) {
+      return Decision.unschedulable(size, nodesByReason);
+    }
+    return new Decision.Bind(best(pod, feasible).name());
+  }
+
+  private String firstFailure(PodInfo pod, NodeInfo node) {
+    for (Filter filter : filters) {
+      String reason = filter.check(pod, node);
+      if (reason != null) {
+        return reason;
+      }
+    }
+    return null;
+  }
+
+  /** The node with the highest weighted score; the first of equals. */
+  private NodeInfo best(PodInfo pod, List<NodeInfo> feasible) {
+    if (feasible.size() == 1) {
+      return feasible.get(0);
+    }
+    double[] total = new double[feasible.size()];
+    for (Scorer.Weighted weighted : scorers) {
+      double[] scores = weighted.scorer().score(pod, feasible);
+      for (int i = 0; i < total.length; i++) {
+        total[i] += weighted.weight() * scores[i];
+      }
+    }
+    int best = 0;
+    for (int i = 1; i < total.length; i++) {
+      if (total[i] > total[best]) {
+        best = i;
+      }
+    }
+    return feasible.get(best);
+  }
+}
