@@ -21,9 +21,9 @@ import java.util.Map;
  */
 public final class NodeInfo {
   /** What a NodeInfo reads from its Node, shared by every NodeInfo of the same Node. */
-  private record NodeSide(Node node, boolean ready, long cpuMillis, long memoryBytes, long pods,
-      List<Taint> schedulingTaints) {
-    static final NodeSide NONE = new NodeSide(null, false, 0, 0, 0, List.of());
+  private record NodeSide(Node node, boolean ready, boolean unschedulable, long cpuMillis, long memoryBytes,
+      long pods, List<Taint> schedulingTaints) {
+    static final NodeSide NONE = new NodeSide(null, false, false, 0, 0, 0, List.of());
 
     static NodeSide of(Node node) {
       Map<String, String> allocatable = node.getStatus().getAllocatableMap();
@@ -35,7 +35,8 @@ public final class NodeInfo {
       }
       List<Taint> taints = node.getSpec().getTaintsList().stream()
           .filter(t -> t.getEffect().equals("NoSchedule") || t.getEffect().equals("NoExecute")).toList();
-      return new NodeSide(node, ready, milli(allocatable.get("cpu")), units(allocatable.get("memory")),
+      return new NodeSide(node, ready, node.getSpec().getUnschedulable(), milli(allocatable.get("cpu")),
+          units(allocatable.get("memory")),
           allocatable.containsKey("pods") ? units(allocatable.get("pods")) : UNLIMITED, taints);
     }
   }
@@ -137,7 +138,7 @@ public final class NodeInfo {
   }
 
   public boolean unschedulable() {
-    return node.node() != null && node.node().getSpec().getUnschedulable();
+    return node.unschedulable();
   }
 
   public Map<String, String> labels() {

@@ -7,13 +7,19 @@ import java.util.Map;
 
 /**
  * Decides where a pod goes, from a cluster view alone: the nodes that pass every filter are scored
- * by the weighted scorers and the best one wins. Among equally good nodes the first in the view's
- * order from a start point that moves one node on with each decision wins, so ties are broken the
- * same way for the same inputs yet spread over the nodes.
+ * by the weighted scorers and the best one wins.
+ *
+ * <p>As Kubernetes does, in a large cluster the search stops once it has found a good sample of
+ * feasible nodes ({@link #feasibleToFind}: 42% of 1,000 nodes), and the next search starts where
+ * this one stopped, so every node gets its turn. When every node was tried the start moves one node
+ * on instead. Among equally good nodes the first from the start wins: ties are broken the same way
+ * for the same inputs, yet spread over the nodes.
  *
  * <p>Not thread-safe (the start point): one scheduling thread uses it.
  */
 public final class SchedulingAlgorithm {
+  private static final int MIN_FEASIBLE = 100;
+
   private final List<Filter> filters;
   private final List<Scorer.Weighted> scorers;
   private int nextStart;
@@ -30,11 +36,13 @@ public final class SchedulingAlgorithm {
 
   public Decision decide(PodInfo pod, ClusterView view) {
     int size = view.size();
-    int start = size == 0 ? 0 : Math.floorMod(nextStart++, size);
-    List<NodeInfo> feasible = new ArrayList<>();
+    int start = size == 0 ? 0 : Math.floorMod(nextStart, size);
+    int wanted = feasibleToFind(size);
+    List<NodeInfo> feasible = new ArrayList<>(wanted);
     Map<String, Integer> nodesByReason = new HashMap<>();
-    for (int i = 0; i < size; i++) {
-      NodeInfo node = view.get((start + i) % size);
+    int tried = 0;
+    while (tried < size && feasible.size() < wanted) {
+      NodeInfo node = view.get((start + tried++) % size);
       String reason = firstFailure(pod, node);
       if (reason == null) {
         feasible.add(node);
@@ -42,10 +50,24 @@ public final class SchedulingAlgorithm {
         nodesByReason.merge(reason, 1, Integer::sum);
       }
     }
+    nextStart = start + (tried < size ? tried : 1);
     if (feasible.isEmpty()) {
       return Decision.unschedulable(size, nodesByReason);
     }
     return new Decision.Bind(best(pod, feasible).name());
+  }
+
+  /**
+   * How many feasible nodes are enough to choose from, as Kubernetes reckons it by default: all of
+   * them below 100 nodes, else a share that shrinks as the cluster grows (50% less 1% per 125
+   * nodes, at least 5%), but never fewer than 100.
+   */
+  static int feasibleToFind(int nodes) {
+    if (nodes < MIN_FEASIBLE) {
+      return nodes;
+    }
+    int percent = Math.max(5, 50 - nodes / 125);
+    return Math.max(MIN_FEASIBLE, (int) ((long) nodes * percent / 100));
   }
 
   private String firstFailure(PodInfo pod, NodeInfo node) {

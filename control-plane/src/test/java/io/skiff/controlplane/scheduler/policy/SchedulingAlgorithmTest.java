@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class SchedulingAlgorithmTest {
@@ -75,6 +76,21 @@ class SchedulingAlgorithmTest {
     }
     assertEquals(List.of(new Decision.Bind("a"), new Decision.Bind("b"), new Decision.Bind("c"),
         new Decision.Bind("a")), decisions);
+  }
+
+  @ParameterizedTest(name = "{0} nodes: {1}")
+  @CsvSource({"1, 1", "99, 99", "100, 100", "200, 100", "1000, 420", "5000, 500", "20000, 1000"})
+  void findsAsManyFeasibleNodesAsKubernetes(int nodes, int expected) {
+    assertEquals(expected, SchedulingAlgorithm.feasibleToFind(nodes));
+  }
+
+  @Test
+  void aSearchThatStopsEarlyIsResumedWhereItStopped() {
+    SchedulingAlgorithm algorithm = SchedulingAlgorithm.defaults();
+    ClusterView view = ClusterView.of(IntStream.range(0, 200).mapToObj(i -> node("n" + i).info()).toList());
+    assertEquals(new Decision.Bind("n0"), algorithm.decide(pod("p").info(), view));
+    assertEquals(new Decision.Bind("n100"), algorithm.decide(pod("p").info(), view));
+    assertEquals(new Decision.Bind("n0"), algorithm.decide(pod("p").info(), view));
   }
 
   @Test
