@@ -49,7 +49,7 @@ final class SchedulingQueue implements AutoCloseable {
     return cycle;
   }
 
-  /** Parks a pod that fit nowhere in an attempt begun in {@code attemptCycle}, or queues it again if there was a move since. */
+  /** Parks a pod that fit nowhere in an attempt begun in {@code attemptCycle}; queues it again if a move came since. */
   void park(String key, long attemptCycle) {
     synchronized (this) {
       if (attemptCycle == cycle) {

@@ -4,9 +4,11 @@ import static io.skiff.controlplane.scheduler.policy.SchedulingFixtures.node;
 import static io.skiff.controlplane.scheduler.policy.SchedulingFixtures.pod;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skiff.api.v1.Condition;
+import io.skiff.api.v1.DeleteRequest;
 import io.skiff.api.v1.Event;
 import io.skiff.api.v1.ListRequest;
 import io.skiff.api.v1.Node;
@@ -16,6 +18,7 @@ import io.skiff.client.ResourceClient;
 import io.skiff.client.ResourceTypes;
 import io.skiff.controlplane.controllers.ControllerContext;
 import io.skiff.controlplane.controllers.ControllerSettings;
+import io.skiff.controlplane.scheduler.policy.PodInfo;
 import io.skiff.controlplane.testing.MasterCluster;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -78,7 +81,8 @@ class SchedulerTest {
     assertEquals("ssd", awaitBound("on-ssd"));
     assertEquals("gpu", awaitBound("on-gpu"));
     await().atMost(PATIENCE).until(() -> eventsAbout("large", "Scheduled").stream()
-        .anyMatch(e -> e.getType().equals("Normal") && e.getMessage().equals("Successfully assigned default/large to big")));
+        .anyMatch(e -> e.getType().equals("Normal")
+            && e.getMessage().equals("Successfully assigned default/large to big")));
   }
 
   @Test
@@ -98,7 +102,8 @@ class SchedulerTest {
       pods.create(pod("batch-" + i).requests("1500m", null).build());
     }
     await().atMost(PATIENCE).until(() -> IntStream.range(0, 4).filter(i -> !nodeOf("batch-" + i).isEmpty()).count() == 3
-        && IntStream.range(0, 4).anyMatch(i -> unschedulableMessage("batch-" + i).isPresent()));
+        && IntStream.range(0, 4).anyMatch(i -> unschedulableMessage("batch-" + i)
+            .equals(Optional.of("0/3 nodes are available: 3 Insufficient cpu."))));
     assertEquals(3, IntStream.range(0, 4).mapToObj(i -> nodeOf("batch-" + i)).filter(n -> !n.isEmpty()).distinct()
         .count());
   }
@@ -121,6 +126,33 @@ class SchedulerTest {
     // the "no" is cleared for the node agent to say "yes"
     assertTrue(pods.get("default", "hungry").getStatus().getConditionsList().stream()
         .noneMatch(c -> c.getType().equals("PodScheduled")));
+  }
+
+  @Test
+  void aBindOnAStalePodIsRefusedForgottenAndTriedAgain() {
+    // a pod for another scheduler, so that only the binder under test writes it
+    Pod stale = pods.create(pod("stale").schedulerName("other-scheduler").build());
+    pods.update(stale.toBuilder().setMetadata(stale.getMetadata().toBuilder().putLabels("changed", "yes")).build());
+    SchedulerCache cache = new SchedulerCache();
+    try (SchedulingQueue queue = new SchedulingQueue()) {
+      Binder binder = new Binder(pods, ctx.events(), cache, queue, Runnable::run);
+      cache.assume(PodInfo.of(stale), "somewhere");
+      binder.bind(stale, "somewhere");
+      assertFalse(cache.isAssumed(stale.getMetadata().getUid()));
+      assertEquals("", nodeOf("stale"));
+      await().atMost(PATIENCE).until(() -> queue.activeCount() == 1);
+    }
+
+    Pod gone = pods.get("default", "stale");
+    pods.delete(DeleteRequest.newBuilder().setNamespace("default").setName("stale").build());
+    try (SchedulingQueue queue = new SchedulingQueue()) {
+      Binder binder = new Binder(pods, ctx.events(), cache, queue, Runnable::run);
+      cache.assume(PodInfo.of(gone), "somewhere");
+      binder.bind(gone, "somewhere");
+      assertFalse(cache.isAssumed(gone.getMetadata().getUid()));
+      // not tried again, however long one waits: there is nothing to bind
+      await().during(Binder.ERROR_RETRY.multipliedBy(2)).atMost(PATIENCE).until(() -> queue.activeCount() == 0);
+    }
   }
 
   /** Creates a node and writes its status, as a node agent registers. */

@@ -199,7 +199,8 @@ public final class NodeInfo {
         + requestedMemoryBytes + "/" + node.memoryBytes() + " bytes)";
   }
 
-  // Allocatable amounts are validated quantities; one too big for a long is as good as unlimited.
+  // Allocatable amounts are validated quantities; one too big for a long is as good as unlimited, a
+  // negative one as none, and a fraction of the unit (of a millicore, of a byte) is not there to use.
   private static long milli(String quantity) {
     return quantity == null ? 0 : saturated(Quantity.parse(quantity).amount().movePointRight(3));
   }

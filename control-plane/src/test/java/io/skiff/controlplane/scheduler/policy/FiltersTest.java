@@ -64,8 +64,8 @@ class FiltersTest {
         Arguments.of("selector matches", (Filter) Filters::nodeSelectorMatches,
             pod("p").nodeSelector("disk", "ssd").nodeSelector("kubernetes.io/hostname", "n").info(),
             node("n").label("disk", "ssd").info(), null),
-        Arguments.of("label missing", (Filter) Filters::nodeSelectorMatches, pod("p").nodeSelector("disk", "ssd").info(),
-            node("n").info(), SELECTOR),
+        Arguments.of("label missing", (Filter) Filters::nodeSelectorMatches,
+            pod("p").nodeSelector("disk", "ssd").info(), node("n").info(), SELECTOR),
         Arguments.of("label differs", (Filter) Filters::nodeSelectorMatches,
             pod("p").nodeSelector("disk", "ssd").info(), node("n").label("disk", "hdd").info(), SELECTOR),
 

@@ -120,6 +120,11 @@ public final class SchedulingFixtures {
       return this;
     }
 
+    public PodBuilder schedulerName(String name) {
+      pod.getSpecBuilder().setSchedulerName(name);
+      return this;
+    }
+
     /** Controlled by a ReplicaSet with this uid. */
     public PodBuilder owner(String uid) {
       pod.getMetadataBuilder().addOwnerReferences(OwnerReference.newBuilder().setApiVersion("apps/v1")
