@@ -1,0 +1,119 @@
+package io.skiff.controlplane.scheduler.policy;
+
+import io.skiff.api.v1.Taint;
+import io.skiff.api.v1.Toleration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The filters, in the order they run. A node is counted under the reason of the first filter it
+ * fails, so the order follows Kubernetes' (unschedulable, taints, affinity, ports, resources) for
+ * the messages to read alike; within that, cheap checks come first.
+ */
+public final class Filters {
+  /** The taint that stands for a cordoned node: a pod that tolerates it may go there anyway. */
+  static final Taint UNSCHEDULABLE_TAINT =
+      Taint.newBuilder().setKey("node.kubernetes.io/unschedulable").setEffect("NoSchedule").build();
+
+  private Filters() {
+  }
+
+  public static List<Filter> defaults() {
+    return List.of(
+        // first: a node that is not ready runs nothing, whatever else is true of it
+        Filters::nodeReady,
+        // cordoning is an operator's explicit "no", cheaper to check than anything below
+        Filters::nodeSchedulable,
+        // taints before the selector, as Kubernetes orders them
+        Filters::taintsTolerated,
+        Filters::nodeSelectorMatches,
+        // ports before resources: a port clash cannot be cured by freeing resources
+        Filters::hostPortsFree,
+        // last: the only filter whose answer changes with every pod placed
+        Filters::resourcesFit);
+  }
+
+  static String nodeReady(PodInfo pod, NodeInfo node) {
+    return node.ready() ? null : "node(s) were not ready";
+  }
+
+  static String nodeSchedulable(PodInfo pod, NodeInfo node) {
+    if (!node.unschedulable() || tolerated(pod.tolerations(), UNSCHEDULABLE_TAINT)) {
+      return null;
+    }
+    return "node(s) were unschedulable";
+  }
+
+  static String taintsTolerated(PodInfo pod, NodeInfo node) {
+    for (Taint taint : node.schedulingTaints()) {
+      if (!tolerated(pod.tolerations(), taint)) {
+        return "node(s) had untolerated taint {" + taint.getKey() + ": " + taint.getValue() + "}";
+      }
+    }
+    return null;
+  }
+
+  static String nodeSelectorMatches(PodInfo pod, NodeInfo node) {
+    if (pod.nodeSelector().isEmpty()) {
+      return null;
+    }
+    Map<String, String> labels = node.labels();
+    for (Map.Entry<String, String> wanted : pod.nodeSelector().entrySet()) {
+      if (!wanted.getValue().equals(labels.get(wanted.getKey()))) {
+        return "node(s) didn't match Pod's node affinity/selector";
+      }
+    }
+    return null;
+  }
+
+  static String hostPortsFree(PodInfo pod, NodeInfo node) {
+    for (HostPort port : pod.hostPorts()) {
+      if (node.portInUse(port)) {
+        return "node(s) didn't have free ports for the requested pod ports";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Pods first, then cpu, then memory; only the first shortage is told (Kubernetes tells each).
+   * A resource the pod does not request never fails, even on an overcommitted node.
+   */
+  static String resourcesFit(PodInfo pod, NodeInfo node) {
+    if (node.allocatablePods() != NodeInfo.UNLIMITED && node.podCount() + 1 > node.allocatablePods()) {
+      return "Too many pods";
+    }
+    if (pod.cpuMillis() > 0 && pod.cpuMillis() > node.allocatableCpuMillis() - node.requestedCpuMillis()) {
+      return "Insufficient cpu";
+    }
+    if (pod.memoryBytes() > 0
+        && pod.memoryBytes() > node.allocatableMemoryBytes() - node.requestedMemoryBytes()) {
+      return "Insufficient memory";
+    }
+    return null;
+  }
+
+  /** Kubernetes' rule: some toleration matches the taint's effect (empty: any), key (empty: any) and value. */
+  static boolean tolerated(List<Toleration> tolerations, Taint taint) {
+    for (Toleration toleration : tolerations) {
+      if (tolerates(toleration, taint)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean tolerates(Toleration toleration, Taint taint) {
+    if (!toleration.getEffect().isEmpty() && !toleration.getEffect().equals(taint.getEffect())) {
+      return false;
+    }
+    if (!toleration.getKey().isEmpty() && !toleration.getKey().equals(taint.getKey())) {
+      return false;
+    }
+    return switch (toleration.getOperator()) {
+      case "Exists" -> true;
+      case "", "Equal" -> toleration.getValue().equals(taint.getValue());
+      default -> false;
+    };
+  }
+}
