@@ -96,6 +96,11 @@ public final class ControllerManager implements AutoCloseable {
     synchronized (this) {
       context = term;
     }
+    // built before the informers start, so that controllers that need every object as an add hear the first List
+    List<Controller> built = controllers.apply(term);
+    synchronized (this) {
+      running.addAll(built);
+    }
     try {
       if (!term.startInformers(SYNC_PATIENCE)) {
         log.warn("informers did not sync within {}; this term runs no controllers", SYNC_PATIENCE);
@@ -108,10 +113,7 @@ public final class ControllerManager implements AutoCloseable {
     if (!token.equals(elector.token())) {
       return;  // the term ended while we synced; its end() is queued behind us
     }
-    List<Controller> started = controllers.apply(term);
-    synchronized (this) {
-      running.addAll(started);
-    }
+    List<Controller> started = built;
     started.forEach(Controller::start);
     log.info("term {} began: running {}", token.format(), started.stream().map(Controller::name).toList());
   }

@@ -4,6 +4,7 @@ import io.skiff.controlplane.controllers.Controller;
 import io.skiff.controlplane.controllers.ControllerContext;
 import io.skiff.controlplane.controllers.gc.GarbageCollector;
 import io.skiff.controlplane.controllers.node.NodeLifecycleController;
+import io.skiff.controlplane.scheduler.Scheduler;
 import java.util.List;
 
 /** The scheduler and controllers the leading master runs, in the order they start. */
@@ -13,6 +14,7 @@ final class ControlLoops {
 
   static List<Controller> all(ControllerContext ctx) {
     return List.of(
+        new Scheduler(ctx),
         new NodeLifecycleController(ctx),
         new GarbageCollector(ctx));
   }

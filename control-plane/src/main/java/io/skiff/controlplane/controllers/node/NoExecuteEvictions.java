@@ -3,6 +3,7 @@ package io.skiff.controlplane.controllers.node;
 import io.skiff.api.v1.Pod;
 import io.skiff.api.v1.Taint;
 import io.skiff.api.v1.Toleration;
+import io.skiff.controlplane.scheduler.policy.Tolerations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -38,7 +38,7 @@ public final class Filters {
   }
 
   static String nodeSchedulable(PodInfo pod, NodeInfo node) {
-    if (!node.unschedulable() || tolerated(pod.tolerations(), UNSCHEDULABLE_TAINT)) {
+    if (!node.unschedulable() || Tolerations.tolerated(pod.tolerations(), UNSCHEDULABLE_TAINT)) {
       return null;
     }
     return "node(s) were unschedulable";
@@ -46,7 +46,7 @@ public final class Filters {
 
   static String taintsTolerated(PodInfo pod, NodeInfo node) {
     for (Taint taint : node.schedulingTaints()) {
-      if (!tolerated(pod.tolerations(), taint)) {
+      if (!Tolerations.tolerated(pod.tolerations(), taint)) {
         return "node(s) had untolerated taint {" + taint.getKey() + ": " + taint.getValue() + "}";
       }
     }
@@ -91,29 +91,5 @@ public final class Filters {
       return "Insufficient memory";
     }
     return null;
-  }
-
-  /** Kubernetes' rule: some toleration matches the taint's effect (empty: any), key (empty: any) and value. */
-  static boolean tolerated(List<Toleration> tolerations, Taint taint) {
-    for (Toleration toleration : tolerations) {
-      if (tolerates(toleration, taint)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  static boolean tolerates(Toleration toleration, Taint taint) {
-    if (!toleration.getEffect().isEmpty() && !toleration.getEffect().equals(taint.getEffect())) {
-      return false;
-    }
-    if (!toleration.getKey().isEmpty() && !toleration.getKey().equals(taint.getKey())) {
-      return false;
-    }
-    return switch (toleration.getOperator()) {
-      case "Exists" -> true;
-      case "", "Equal" -> toleration.getValue().equals(taint.getValue());
-      default -> false;
-    };
   }
 }
