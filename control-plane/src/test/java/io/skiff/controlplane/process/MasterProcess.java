@@ -71,6 +71,12 @@ public final class MasterProcess implements AutoCloseable {
 
   /** {@code size} masters that are each other's store peers, each healthy on return. */
   public static List<MasterProcess> startCluster(String label, int size, List<String> jvmOptions) {
+    return startCluster(label, size, jvmOptions, List.of());
+  }
+
+  /** As {@link #startCluster(String, int, List)}, each master also given {@code flags}. */
+  public static List<MasterProcess> startCluster(String label, int size, List<String> jvmOptions,
+      List<String> flags) {
     Classpath classpath = Classpath.packaged();
     Path logDir = classpath.target().resolve("process-logs").resolve(label);
     int[] ports = freePorts(3 * size);
@@ -91,6 +97,7 @@ public final class MasterProcess implements AutoCloseable {
         command.addAll(List.of("-cp", classpath.value(), MAIN_CLASS,
             "--id", id, "--peers", peers.toString(), "--data-dir", dataRoot.resolve("data").toString(),
             "--api-address", HOST + ":" + ports[3 * i + 2]));
+        command.addAll(flags);
         Path log = logDir.resolve(id + ".log");
         Files.writeString(log, "=== " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
         Process process = new ProcessBuilder(command)
