@@ -15,6 +15,7 @@ import io.skiff.api.v1.ReplicaSetStatus;
 import io.skiff.controlplane.testing.PodWrites;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -129,6 +130,20 @@ class ReplicaSetControllerTest {
         p -> p.size() == 3 && !names(p).contains(victim));
     assertFalse(names(pods).contains(victim));
     awaitStatus(ns, "web", s -> s.getAvailableReplicas() == 3);
+  }
+
+  @Test
+  void podsBecomeAvailableOnceReadyForMinReadySeconds() {
+    String ns = harness.namespace("rs-min-ready");
+    ReplicaSet rs = replicaSet(ns, "web", 2, WEB);
+    harness.replicaSets.create(rs.toBuilder().setSpec(rs.getSpec().toBuilder().setMinReadySeconds(1)).build());
+    awaitStatus(ns, "web", s -> s.getAvailableReplicas() == 2);
+    // nothing changes when the second passes: the controller looks again by itself
+    Instant available = Instant.now();
+    for (Pod pod : harness.pods(ns)) {
+      Instant ready = PodStates.readySince(pod).orElseThrow();
+      assertFalse(available.isBefore(ready.plusSeconds(1)), "available before it was ready for a second");
+    }
   }
 
   private static ReplicaSet awaitStatus(String ns, String name, java.util.function.Predicate<ReplicaSetStatus> done) {
