@@ -65,6 +65,24 @@ final class Claims<T extends Message> {
     return owned;
   }
 
+  /**
+   * A fresh read of the owner for {@link #claim}'s {@code canAdopt}: it is
+   * still the one the cache showed (same uid) and is not being deleted.
+   */
+  static BooleanSupplier ownerStillThere(ResourceClient<?> owners, ObjectMeta owner) {
+    return () -> {
+      try {
+        ObjectMeta fresh = Owners.meta(owners.get(owner.getNamespace(), owner.getName()));
+        return fresh.getUid().equals(owner.getUid()) && !fresh.hasDeletionTimestamp();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+          return false;
+        }
+        throw e;
+      }
+    };
+  }
+
   private Optional<T> adopt(T candidate, ObjectMeta meta, OwnerReference owner) {
     return updateUnlessGone(Owners.withMeta(candidate, meta.toBuilder().addOwnerReferences(owner).build()));
   }

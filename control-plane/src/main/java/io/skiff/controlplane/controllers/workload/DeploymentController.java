@@ -1,7 +1,5 @@
 package io.skiff.controlplane.controllers.workload;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.skiff.api.v1.Deployment;
 import io.skiff.api.v1.ObjectMeta;
 import io.skiff.api.v1.OwnerReference;
@@ -69,22 +67,8 @@ public final class DeploymentController implements Controller {
     ObjectMeta meta = d.getMetadata();
     List<ReplicaSet> owned = claims.claim(Owners.controllerReference(ResourceTypes.DEPLOYMENTS, meta),
         meta.hasDeletionTimestamp(), LabelSelectors.of(d.getSpec().getSelector()),
-        ctx.replicaSets().byIndex(ControllerContext.BY_NAMESPACE, namespace), () -> stillThere(d));
+        ctx.replicaSets().byIndex(ControllerContext.BY_NAMESPACE, namespace), Claims.ownerStillThere(ctx.deploymentClient(), meta));
     return new Rollout(ctx, d, owned).sync();
-  }
-
-  /** A fresh read before adopting: the Deployment is still this one and not going away. */
-  private boolean stillThere(Deployment d) {
-    try {
-      ObjectMeta fresh = ctx.deploymentClient().get(d.getMetadata().getNamespace(), d.getMetadata().getName())
-          .getMetadata();
-      return fresh.getUid().equals(d.getMetadata().getUid()) && !fresh.hasDeletionTimestamp();
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return false;
-      }
-      throw e;
-    }
   }
 
   private void enqueue(Deployment d) {
@@ -93,10 +77,7 @@ public final class DeploymentController implements Controller {
 
   /** The Deployment that controls {@code rs}, if it is in the cache. */
   private Optional<Deployment> owner(ReplicaSet rs) {
-    return Owners.controllerOf(rs.getMetadata())
-        .filter(o -> o.getKind().equals(ResourceTypes.DEPLOYMENTS.kind()))
-        .flatMap(o -> ctx.deployments().get(rs.getMetadata().getNamespace(), o.getName())
-            .filter(d -> d.getMetadata().getUid().equals(o.getUid())));
+    return Owners.controller(rs.getMetadata(), ResourceTypes.DEPLOYMENTS, ctx.deployments());
   }
 
   /** An orphan may be adopted by any Deployment of its namespace that selects it. */
@@ -159,8 +140,7 @@ public final class DeploymentController implements Controller {
   private final class PodEvents implements Informer.Handler<Pod> {
     @Override
     public void onDelete(Pod pod) {
-      Owners.controllerName(pod.getMetadata(), ResourceTypes.REPLICA_SETS)
-          .flatMap(name -> ctx.replicaSets().get(pod.getMetadata().getNamespace(), name))
+      Owners.controller(pod.getMetadata(), ResourceTypes.REPLICA_SETS, ctx.replicaSets())
           .flatMap(DeploymentController.this::owner)
           .filter(d -> d.getSpec().getStrategy().getType().equals("Recreate"))
           .ifPresent(DeploymentController.this::enqueue);

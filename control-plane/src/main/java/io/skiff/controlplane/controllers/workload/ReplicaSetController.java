@@ -97,7 +97,7 @@ public final class ReplicaSetController implements Controller {
     List<Pod> active = ctx.pods().byIndex(ControllerContext.BY_NAMESPACE, namespace).stream()
         .filter(PodStates::isActive).toList();
     List<Pod> owned = claims.claim(Owners.controllerReference(ResourceTypes.REPLICA_SETS, meta),
-        meta.hasDeletionTimestamp(), LabelSelectors.of(rs.getSpec().getSelector()), active, () -> stillThere(rs));
+        meta.hasDeletionTimestamp(), LabelSelectors.of(rs.getSpec().getSelector()), active, Claims.ownerStillThere(ctx.replicaSetClient(), meta));
     RuntimeException failure = null;
     if (caughtUp && !meta.hasDeletionTimestamp()) {
       try {
@@ -183,20 +183,6 @@ public final class ReplicaSetController implements Controller {
     return Pod.newBuilder().setMetadata(meta).setSpec(template.getSpec()).build();
   }
 
-  /** A fresh read before adopting: the ReplicaSet is still this one and not going away. */
-  private boolean stillThere(ReplicaSet rs) {
-    try {
-      ObjectMeta fresh = ctx.replicaSetClient().get(rs.getMetadata().getNamespace(), rs.getMetadata().getName())
-          .getMetadata();
-      return fresh.getUid().equals(rs.getMetadata().getUid()) && !fresh.hasDeletionTimestamp();
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return false;
-      }
-      throw e;
-    }
-  }
-
   private static ObjectReference reference(ReplicaSet rs) {
     return EventRecorder.reference(ResourceTypes.REPLICA_SETS.apiVersion(), ResourceTypes.REPLICA_SETS.kind(),
         rs.getMetadata());
@@ -208,10 +194,7 @@ public final class ReplicaSetController implements Controller {
 
   /** The ReplicaSet that controls {@code pod}, if it is in the cache. */
   private Optional<ReplicaSet> owner(Pod pod) {
-    return Owners.controllerOf(pod.getMetadata())
-        .filter(o -> o.getKind().equals(ResourceTypes.REPLICA_SETS.kind()))
-        .flatMap(o -> ctx.replicaSets().get(pod.getMetadata().getNamespace(), o.getName())
-            .filter(rs -> rs.getMetadata().getUid().equals(o.getUid())));
+    return Owners.controller(pod.getMetadata(), ResourceTypes.REPLICA_SETS, ctx.replicaSets());
   }
 
   private void enqueue(ReplicaSet rs) {
