@@ -29,6 +29,8 @@ public final class ControllerContext implements AutoCloseable {
   public static final String BY_NODE = "node";
   /** Index of pods, ReplicaSets and Deployments by the uid of their controlling owner. */
   public static final String BY_OWNER = "owner";
+  /** Index of pods, ReplicaSets and Deployments by namespace: what a selector of a workload can pick from. */
+  public static final String BY_NAMESPACE = "namespace";
 
   private final ResourceClient<Pod> podClient;
   private final ResourceClient<Node> nodeClient;
@@ -54,10 +56,15 @@ public final class ControllerContext implements AutoCloseable {
     this.leaseClient = new ResourceClient<>(channel, ResourceTypes.LEASES, timeout);
     this.pods = new Informer<>(podClient)
         .addIndex(BY_NODE, p -> List.of(p.getSpec().getNodeName()))
-        .addIndex(BY_OWNER, p -> controllerUid(p.getMetadata()));
+        .addIndex(BY_OWNER, p -> controllerUid(p.getMetadata()))
+        .addIndex(BY_NAMESPACE, p -> List.of(p.getMetadata().getNamespace()));
     this.nodes = new Informer<>(nodeClient);
-    this.replicaSets = new Informer<>(replicaSetClient).addIndex(BY_OWNER, r -> controllerUid(r.getMetadata()));
-    this.deployments = new Informer<>(deploymentClient).addIndex(BY_OWNER, d -> controllerUid(d.getMetadata()));
+    this.replicaSets = new Informer<>(replicaSetClient)
+        .addIndex(BY_OWNER, r -> controllerUid(r.getMetadata()))
+        .addIndex(BY_NAMESPACE, r -> List.of(r.getMetadata().getNamespace()));
+    this.deployments = new Informer<>(deploymentClient)
+        .addIndex(BY_OWNER, d -> controllerUid(d.getMetadata()))
+        .addIndex(BY_NAMESPACE, d -> List.of(d.getMetadata().getNamespace()));
     this.leases = new Informer<>(leaseClient);
     this.events = new EventRecorder(new ResourceClient<Event>(channel, ResourceTypes.EVENTS, timeout),
         "skiff-controller-manager", identity, clock);
