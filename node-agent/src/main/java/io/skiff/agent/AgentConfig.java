@@ -55,6 +55,11 @@ public record AgentConfig(
         Duration.ofSeconds(10), DEFAULT_MAX_PODS, Map.of());
   }
 
+  public AgentConfig withNodeName(String name) {
+    return new AgentConfig(masters, name, nodeIp, port, podmanSocket, backoffInitial, backoffMax, leaseRenewInterval,
+        leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout, maxPods, nodeLabels);
+  }
+
   public AgentConfig withNodeIp(String ip) {
     return new AgentConfig(masters, nodeName, ip, port, podmanSocket, backoffInitial, backoffMax, leaseRenewInterval,
         leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout,
