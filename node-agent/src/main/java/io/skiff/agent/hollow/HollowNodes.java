@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * agent's real control loop — registration, Ready heartbeats, Lease renewals, the pod informer, the
  * pod workers and status writer, probes — over an in-memory engine. What makes a thousand of them
  * cheap is what they share: one channel to the masters, a few thread pools, and one server for
- * their pods' logs. Thread-safe.
+ * their pods' logs. Thread-safe: nodes start and stop one at a time.
  */
 public final class HollowNodes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HollowNodes.class);
@@ -35,7 +35,9 @@ public final class HollowNodes implements AutoCloseable {
   private final SharedThreads threads;
   private final Server server;
   private final SharedParts shared;
+  /** By name; changed under this object's lock, read without it. */
   private final Map<String, HollowNode> nodes = new ConcurrentSkipListMap<>();
+  private boolean closed;
 
   /**
    * Opens what the nodes share; none runs yet. {@code template} holds every node's agent settings
@@ -52,17 +54,21 @@ public final class HollowNodes implements AutoCloseable {
 
   /** Starts {@code count} nodes named {@code prefix-0000}, {@code prefix-0001} ..., each with that capacity. */
   public List<HollowNode> start(String prefix, int count, int cpus, long memoryBytes) throws IOException {
+    long begin = System.nanoTime();
     List<HollowNode> started = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       started.add(start(String.format("%s-%04d", prefix, i), cpus, memoryBytes));
     }
-    log.info("{} hollow nodes started ({}-0000 on), {} cpus and {} bytes of memory each", count, prefix, cpus,
-        memoryBytes);
+    log.info("{} hollow nodes started in {} ms ({}-0000 on), {} cpus and {} bytes of memory each", count,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), prefix, cpus, memoryBytes);
     return started;
   }
 
   /** Starts one node; registering it and the rest goes on in the background. */
-  public HollowNode start(String name, int cpus, long memoryBytes) throws IOException {
+  public synchronized HollowNode start(String name, int cpus, long memoryBytes) throws IOException {
+    if (closed) {
+      throw new IllegalStateException("the hollow nodes are closed");
+    }
     if (nodes.containsKey(name)) {
       throw new IllegalArgumentException("hollow node " + name + " already runs");
     }
@@ -86,7 +92,7 @@ public final class HollowNodes implements AutoCloseable {
   }
 
   /** Stops one node, as if its machine died: its heartbeats end, and its Node stays on the masters. */
-  public void stop(String name) throws InterruptedException {
+  public synchronized void stop(String name) throws InterruptedException {
     HollowNode node = nodes.remove(name);
     if (node == null) {
       throw new IllegalArgumentException("no hollow node " + name);
@@ -95,10 +101,16 @@ public final class HollowNodes implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    for (String name : List.copyOf(nodes.keySet())) {
+  public synchronized void close() throws InterruptedException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<String> names = List.copyOf(nodes.keySet());
+    for (String name : names) {
       stop(name);
     }
+    log.info("{} hollow nodes stopped", names.size());
     server.shutdownNow();
     threads.close();
     channel.shutdownNow();

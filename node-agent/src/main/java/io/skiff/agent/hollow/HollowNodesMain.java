@@ -3,6 +3,7 @@ package io.skiff.agent.hollow;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,9 @@ public final class HollowNodesMain {
     }
     HollowNodes hollow = new HollowNodes(flags.template(), flags.port());
     CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean stopping = new AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping.set(true);
       try {
         hollow.close();
       } catch (InterruptedException e) {
@@ -43,7 +46,14 @@ public final class HollowNodesMain {
       }
     }, "shutdown"));
     long start = System.nanoTime();
-    hollow.start(flags.prefix(), flags.count(), flags.cpus(), flags.memoryBytes());
+    try {
+      hollow.start(flags.prefix(), flags.count(), flags.cpus(), flags.memoryBytes());
+    } catch (IllegalStateException e) {
+      if (stopping.get()) {
+        return;  // stopped while starting them
+      }
+      throw e;
+    }
     long registered;
     while ((registered = hollow.registered()) < flags.count()) {
       log.info("{} of {} hollow nodes registered", registered, flags.count());
