@@ -91,12 +91,14 @@ public record AgentConfig(
   }
 
   public AgentConfig withMaxPods(int pods) {
-    return new AgentConfig(masters, nodeName, nodeIp, port, podmanSocket, backoffInitial, backoffMax, leaseRenewInterval,
-        leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout, pods, nodeLabels);
+    return new AgentConfig(masters, nodeName, nodeIp, port, podmanSocket, backoffInitial, backoffMax,
+        leaseRenewInterval, leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout, pods,
+        nodeLabels);
   }
 
   public AgentConfig withNodeLabels(Map<String, String> labels) {
-    return new AgentConfig(masters, nodeName, nodeIp, port, podmanSocket, backoffInitial, backoffMax, leaseRenewInterval,
-        leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout, maxPods, labels);
+    return new AgentConfig(masters, nodeName, nodeIp, port, podmanSocket, backoffInitial, backoffMax,
+        leaseRenewInterval, leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout,
+        maxPods, labels);
   }
 }

@@ -26,7 +26,7 @@ record HollowFlags(AgentConfig template, String prefix, int count, int cpus, lon
         --memory QUANTITY         each node's memory capacity (default 16Gi)
         --pods N                  each node's pod capacity (default 110)
         --labels K=V,...          labels every node registers with, besides the well-known ones
-        --port PORT               the nodes' shared log server, which the masters ask for logs (default 0: any free port)
+        --port PORT               the nodes' shared log server, which masters ask for logs (default 0: any)
         --help                    this text
       """;
   private static final Set<String> FLAGS = Set.of("--masters", "--count", "--prefix", "--cpu", "--memory", "--pods",

@@ -9,6 +9,7 @@ import io.skiff.agent.node.MachineInfo;
 import io.skiff.agent.pods.PodCache;
 import io.skiff.agent.runtime.InMemoryRuntime;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
@@ -42,7 +43,7 @@ public final class HollowNode implements AutoCloseable {
 
   /** What a hollow node says of its machine: the capacity it was given, the rest plainly made up. */
   private static MachineInfo machine(String name, int cpus, long memoryBytes) {
-    String machineId = UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString()
+    String machineId = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString()
         .replace("-", "");
     return new MachineInfo(cpus, memoryBytes, "hollow", "Skiff hollow node", "linux", "amd64", machineId,
         UUID.randomUUID().toString(), name);
