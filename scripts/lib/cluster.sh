@@ -98,7 +98,8 @@ cmd_up() {
   while true; do
     pending=()
     for id in "${IDS[@]}"; do
-      if [[ -z $(running_pid "$id") ]]; then
+      # the pid just started, so alive is enough: its command line may not be java's yet (fork before exec)
+      if ! kill -0 "$(<"$(pid_file "$id")")" 2>/dev/null; then
         show_log_tail "$id"
         die "$id exited during startup (see its log above); stop the others with: $0 down"
       fi

@@ -28,11 +28,8 @@ public final class ResumingWatch<T extends Message> implements AutoCloseable {
   private final ResourceClient<T> client;
   private final WatchRequest request;
   private final WatchListener<T> listener;
-  private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "watch-resume");
-    t.setDaemon(true);
-    return t;
-  });
+  /** Where reopening waits out its back-off; shut down when the watch stops. */
+  private final ScheduledExecutorService retries;
   private volatile long resourceVersion;
   /** Initial events carry their objects' versions, not a point to resume from: that is the bookmark after them. */
   private volatile boolean initialEventsDone;
@@ -42,9 +39,20 @@ public final class ResumingWatch<T extends Message> implements AutoCloseable {
 
   /** Starts watching; {@code listener.onEnd} is called once, when the watch stops for good. */
   public ResumingWatch(ResourceClient<T> client, WatchRequest request, WatchListener<T> listener) {
+    this(client, request, listener, Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "watch-resume");
+      t.setDaemon(true);
+      return t;
+    }));
+  }
+
+  /** As above, with the watch's reopening scheduled on {@code retries}, which is shut down when it stops. */
+  public ResumingWatch(ResourceClient<T> client, WatchRequest request, WatchListener<T> listener,
+      ScheduledExecutorService retries) {
     this.client = client;
     this.request = request;
     this.listener = listener;
+    this.retries = retries;
     this.resourceVersion = request.getResourceVersion();
     this.initialEventsDone = !request.getSendInitialEvents();
     open(request);

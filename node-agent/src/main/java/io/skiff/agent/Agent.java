@@ -1,8 +1,6 @@
 package io.skiff.agent;
 
 import com.google.inject.Inject;
-import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.skiff.agent.logs.LogService;
 import io.skiff.agent.node.LeaseRenewer;
 import io.skiff.agent.node.NodeIdentity;
@@ -16,10 +14,10 @@ import io.skiff.agent.probes.ProbeManager;
 import io.skiff.agent.runtime.ContainerRuntime;
 import io.skiff.agent.runtime.RuntimeEvent;
 import io.skiff.agent.runtime.RuntimeLabels;
+import io.skiff.agent.threads.AgentThreads;
 import io.skiff.api.v1.Pod;
 import io.skiff.client.Endpoints;
 import java.io.IOException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -47,18 +45,15 @@ public final class Agent implements AutoCloseable {
   private final ProbeManager probes;
   private final PodTerminator terminator;
   private final LogService logService;
-  private final ScheduledExecutorService resync = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "resync");
-    t.setDaemon(true);
-    return t;
-  });
+  private final AgentServer server;
+  private final ScheduledExecutorService resync;
   private ContainerRuntime.Subscription events;
-  private Server server;
+  private volatile int port;
 
   @Inject
   Agent(AgentConfig config, ContainerRuntime runtime, MasterApi api, NodeIdentity node, NodeRegistrar registrar,
       LeaseRenewer lease, PodCache pods, PodWorkers workers, StatusWriter statusWriter, ProbeManager probes,
-      PodTerminator terminator, LogService logService) {
+      PodTerminator terminator, LogService logService, AgentServer server, AgentThreads threads) {
     this.config = config;
     this.runtime = runtime;
     this.api = api;
@@ -71,6 +66,8 @@ public final class Agent implements AutoCloseable {
     this.probes = probes;
     this.terminator = terminator;
     this.logService = logService;
+    this.server = server;
+    this.resync = threads.scheduler("resync", 1);
   }
 
   public void start() throws IOException {
@@ -79,19 +76,19 @@ public final class Agent implements AutoCloseable {
     terminator.setListener(workers::enqueue);
     statusWriter.start();
     workers.start();
-    server = NettyServerBuilder.forPort(config.port()).addService(logService).build().start();
-    registrar.start(server.getPort());
+    port = server.start();
+    registrar.start(port);
     lease.start();
     pods.start(workers::enqueue, this::enqueueEnginePods);
     long every = config.resyncInterval().toMillis();
     resync.scheduleWithFixedDelay(this::resyncAll, every, every, TimeUnit.MILLISECONDS);
     log.info("agent of node {} started: port {}, InternalIP {}, masters {}, runtime {}", node.name(),
-        server.getPort(), node.internalIp(), Endpoints.format(config.masters()), runtime.version());
+        port, node.internalIp(), Endpoints.format(config.masters()), runtime.version());
   }
 
-  /** Where the agent's gRPC service listens. */
+  /** Where the masters reach the agent's gRPC service. */
   public int port() {
-    return server.getPort();
+    return port;
   }
 
   public boolean registered() {
@@ -135,10 +132,7 @@ public final class Agent implements AutoCloseable {
     probes.close();
     terminator.close();
     statusWriter.close();
-    if (server != null) {
-      server.shutdownNow();
-      server.awaitTermination(5, TimeUnit.SECONDS);
-    }
+    server.close();
     logService.close();
     api.close();
     log.info("agent of node {} stopped; its containers keep running", node.name());

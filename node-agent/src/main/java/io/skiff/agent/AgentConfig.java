@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything an agent needs. Immutable; {@link #defaults} gives the process's defaults and the
@@ -18,6 +19,8 @@ import java.util.List;
  * @param resyncInterval how often every pod is synced even without an event (events are the fast path)
  * @param syncWorkers pods synced at once
  * @param requestTimeout deadline of each call to the masters
+ * @param maxPods the pods the node says it has room for (its "pods" capacity), as the kubelet's --max-pods
+ * @param nodeLabels labels the node is registered with, besides the well-known ones, as the kubelet's --node-labels
  */
 public record AgentConfig(
     List<InetSocketAddress> masters,
@@ -32,43 +35,70 @@ public record AgentConfig(
     Duration nodeStatusInterval,
     Duration resyncInterval,
     int syncWorkers,
-    Duration requestTimeout) {
+    Duration requestTimeout,
+    int maxPods,
+    Map<String, String> nodeLabels) {
 
   public static final int DEFAULT_PORT = 10250;
   public static final Path DEFAULT_PODMAN_SOCKET = Path.of("/run/skiff/podman.sock");
+  /** Kubernetes' default cap on pods per node. */
+  public static final int DEFAULT_MAX_PODS = 110;
 
   public AgentConfig {
     masters = List.copyOf(masters);
+    nodeLabels = Map.copyOf(nodeLabels);
   }
 
   public static AgentConfig defaults(List<InetSocketAddress> masters, String nodeName) {
     return new AgentConfig(masters, nodeName, "", DEFAULT_PORT, DEFAULT_PODMAN_SOCKET, Duration.ofSeconds(10),
         Duration.ofMinutes(5), Duration.ofSeconds(10), 40, Duration.ofMinutes(1), Duration.ofSeconds(10), 4,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10), DEFAULT_MAX_PODS, Map.of());
+  }
+
+  public AgentConfig withNodeName(String name) {
+    return new AgentConfig(masters, name, nodeIp, port, podmanSocket, backoffInitial, backoffMax, leaseRenewInterval,
+        leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout, maxPods, nodeLabels);
   }
 
   public AgentConfig withNodeIp(String ip) {
     return new AgentConfig(masters, nodeName, ip, port, podmanSocket, backoffInitial, backoffMax, leaseRenewInterval,
-        leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout);
+        leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout,
+        maxPods, nodeLabels);
   }
 
   public AgentConfig withPort(int newPort) {
     return new AgentConfig(masters, nodeName, nodeIp, newPort, podmanSocket, backoffInitial, backoffMax,
-        leaseRenewInterval, leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout);
+        leaseRenewInterval, leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout,
+        maxPods, nodeLabels);
   }
 
   public AgentConfig withPodmanSocket(Path socket) {
     return new AgentConfig(masters, nodeName, nodeIp, port, socket, backoffInitial, backoffMax, leaseRenewInterval,
-        leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout);
+        leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout,
+        maxPods, nodeLabels);
   }
 
   public AgentConfig withBackoff(Duration initial, Duration max) {
     return new AgentConfig(masters, nodeName, nodeIp, port, podmanSocket, initial, max, leaseRenewInterval,
-        leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout);
+        leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout,
+        maxPods, nodeLabels);
   }
 
   public AgentConfig withIntervals(Duration leaseRenew, Duration nodeStatus, Duration resync) {
     return new AgentConfig(masters, nodeName, nodeIp, port, podmanSocket, backoffInitial, backoffMax, leaseRenew,
-        leaseDurationSeconds, nodeStatus, resync, syncWorkers, requestTimeout);
+        leaseDurationSeconds, nodeStatus, resync, syncWorkers, requestTimeout,
+        maxPods, nodeLabels);
+  }
+
+  public AgentConfig withMaxPods(int pods) {
+    return new AgentConfig(masters, nodeName, nodeIp, port, podmanSocket, backoffInitial, backoffMax,
+        leaseRenewInterval, leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout, pods,
+        nodeLabels);
+  }
+
+  public AgentConfig withNodeLabels(Map<String, String> labels) {
+    return new AgentConfig(masters, nodeName, nodeIp, port, podmanSocket, backoffInitial, backoffMax,
+        leaseRenewInterval, leaseDurationSeconds, nodeStatusInterval, resyncInterval, syncWorkers, requestTimeout,
+        maxPods, labels);
   }
 }

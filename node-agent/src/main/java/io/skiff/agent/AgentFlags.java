@@ -1,9 +1,10 @@
 package io.skiff.agent;
 
+import static io.skiff.agent.CommandLine.number;
+
 import io.skiff.client.Endpoints;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -29,27 +30,9 @@ final class AgentFlags {
 
   /** Null when the user asked for help; IllegalArgumentException naming what is wrong. */
   static AgentConfig parse(String[] args, String hostname) {
-    Map<String, String> values = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--help") || arg.equals("-h")) {
-        return null;
-      }
-      String name = arg;
-      String value;
-      int eq = arg.indexOf('=');
-      if (eq > 0) {
-        name = arg.substring(0, eq);
-        value = arg.substring(eq + 1);
-      } else if (i + 1 < args.length) {
-        value = args[++i];
-      } else {
-        throw new IllegalArgumentException(arg + " needs a value");
-      }
-      if (!FLAGS.contains(name)) {
-        throw new IllegalArgumentException("unknown flag " + name);
-      }
-      values.put(name, value);
+    Map<String, String> values = CommandLine.parse(args, FLAGS);
+    if (values == null) {
+      return null;
     }
     String nodeName = values.getOrDefault("--node-name", hostname.toLowerCase(Locale.ROOT));
     AgentConfig config = AgentConfig.defaults(Endpoints.parse(values.getOrDefault("--masters", "127.0.0.1:6443")),
@@ -67,17 +50,5 @@ final class AgentFlags {
         .withPort(port)
         .withPodmanSocket(Path.of(values.getOrDefault("--podman-socket", config.podmanSocket().toString())))
         .withBackoff(initial, max);
-  }
-
-  private static long number(Map<String, String> values, String flag, long otherwise) {
-    String value = values.get(flag);
-    if (value == null) {
-      return otherwise;
-    }
-    try {
-      return Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(flag + " " + value + " is not a number");
-    }
   }
 }

@@ -1,12 +1,21 @@
 package io.skiff.agent;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.skiff.agent.logs.LogServer;
+import io.skiff.agent.node.MachineInfo;
+import io.skiff.agent.probes.NetworkProber;
+import io.skiff.agent.probes.Prober;
 import io.skiff.agent.runtime.ContainerRuntime;
+import io.skiff.agent.threads.AgentThreads;
+import io.skiff.agent.threads.DedicatedThreads;
 import java.time.Clock;
 
 /**
- * Wiring of an agent: its config, the container engine it drives, the clock. Every other part is
- * a singleton with an injected constructor; starting them is {@link Agent}'s job.
+ * Wiring of an agent process: its config, the container engine it drives, the clock, the machine
+ * it runs on, threads of its own, a server of its own and probes over the network. Every other
+ * part is a singleton with an injected constructor; starting them is {@link Agent}'s job.
  */
 public final class AgentModule extends AbstractModule {
   private final AgentConfig config;
@@ -22,5 +31,15 @@ public final class AgentModule extends AbstractModule {
     bind(AgentConfig.class).toInstance(config);
     bind(ContainerRuntime.class).toInstance(runtime);
     bind(Clock.class).toInstance(Clock.systemUTC());
+    bind(AgentThreads.class).to(DedicatedThreads.class);
+    bind(AgentServer.class).to(LogServer.class);
+    bind(Prober.class).to(NetworkProber.class);
+  }
+
+  /** Read when the agent is built: the machine's capacity and identity do not change while it runs. */
+  @Provides
+  @Singleton
+  MachineInfo machine() {
+    return MachineInfo.read();
   }
 }

@@ -16,6 +16,7 @@ import io.skiff.agent.runtime.LogOptions;
 import io.skiff.agent.runtime.LogSink;
 import io.skiff.agent.runtime.RuntimeError;
 import io.skiff.agent.runtime.RuntimeLabels;
+import io.skiff.agent.threads.AgentThreads;
 import io.skiff.api.v1.Container;
 import io.skiff.api.v1.LogChunk;
 import io.skiff.api.v1.Pod;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,17 +46,14 @@ public final class LogService extends AgentGrpc.AgentImplBase implements AutoClo
   private final ContainerRuntime runtime;
   private final PodCache pods;
   private final NodeIdentity node;
-  private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "log-reader");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService readers;
 
   @Inject
-  public LogService(ContainerRuntime runtime, PodCache pods, NodeIdentity node) {
+  public LogService(ContainerRuntime runtime, PodCache pods, NodeIdentity node, AgentThreads threads) {
     this.runtime = runtime;
     this.pods = pods;
     this.node = node;
+    this.readers = threads.onDemand("log-reader");
   }
 
   @Override

@@ -7,12 +7,12 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.skiff.agent.AgentConfig;
 import io.skiff.agent.MasterApi;
+import io.skiff.agent.threads.AgentThreads;
 import io.skiff.api.v1.Lease;
 import io.skiff.api.v1.LeaseSpec;
 import io.skiff.api.v1.ObjectMeta;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * The node's heartbeat: the Lease {@code skiff-system/<node>}, held by the node, renewed every
  * renew interval with a compare-and-swap on its resource_version (a renewal from a stale copy is
  * refused, and the lease is read again). The node lifecycle controller reads its renewTime. Runs
- * on its own timer thread.
+ * on its own timer, one renewal at a time.
  */
 @Singleton
 public final class LeaseRenewer implements AutoCloseable {
@@ -33,21 +33,18 @@ public final class LeaseRenewer implements AutoCloseable {
   private final MasterApi api;
   private final NodeIdentity identity;
   private final Clock clock;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "node-lease");
-    t.setDaemon(true);
-    return t;
-  });
-  /** The lease as last written or read; null to read it again. Timer thread only. */
+  private final ScheduledExecutorService timer;
+  /** The lease as last written or read; null to read it again. Renewals only. */
   private Lease lease;
   private boolean failing;
 
   @Inject
-  public LeaseRenewer(AgentConfig config, MasterApi api, NodeIdentity identity, Clock clock) {
+  public LeaseRenewer(AgentConfig config, MasterApi api, NodeIdentity identity, Clock clock, AgentThreads threads) {
     this.config = config;
     this.api = api;
     this.identity = identity;
     this.clock = clock;
+    this.timer = threads.scheduler("node-lease", 1);
   }
 
   public void start() {

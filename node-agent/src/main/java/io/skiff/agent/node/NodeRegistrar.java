@@ -8,6 +8,7 @@ import io.grpc.StatusRuntimeException;
 import io.skiff.agent.AgentConfig;
 import io.skiff.agent.MasterApi;
 import io.skiff.agent.runtime.ContainerRuntime;
+import io.skiff.agent.threads.AgentThreads;
 import io.skiff.api.v1.Condition;
 import io.skiff.api.v1.DaemonEndpoint;
 import io.skiff.api.v1.Node;
@@ -19,7 +20,6 @@ import io.skiff.api.v1.ObjectMeta;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -27,15 +27,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Registers the node (creating its Node object, or taking over the one a previous run left) and
- * keeps its status current: capacity read from the machine, addresses, node info, the agent's
- * port, and a Ready condition whose heartbeat moves every status interval. Until the masters
- * answer it retries every second or so; it runs on its own timer thread.
+ * keeps its status current: the machine's capacity, addresses, node info, the agent's port, and a
+ * Ready condition whose heartbeat moves every status interval. Until the masters answer it retries
+ * every second or so; it runs on its own timer, each tick scheduling the next.
  */
 @Singleton
 public final class NodeRegistrar implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodeRegistrar.class);
-  /** Kubernetes' default cap on pods per node. */
-  static final int MAX_PODS = 110;
   private static final Duration RETRY = Duration.ofSeconds(1);
 
   private final AgentConfig config;
@@ -43,30 +41,28 @@ public final class NodeRegistrar implements AutoCloseable {
   private final ContainerRuntime runtime;
   private final NodeIdentity identity;
   private final Clock clock;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "node-status");
-    t.setDaemon(true);
-    return t;
-  });
-  /** Set by the timer thread only. */
-  private MachineInfo machine;
+  private final MachineInfo machine;
+  private final ScheduledExecutorService timer;
+  /** Set by the ticks only. */
   private int agentPort;
   private volatile boolean registered;
   private Timestamp readySince;
 
   @Inject
-  public NodeRegistrar(AgentConfig config, MasterApi api, ContainerRuntime runtime, NodeIdentity identity, Clock clock) {
+  public NodeRegistrar(AgentConfig config, MasterApi api, ContainerRuntime runtime, NodeIdentity identity, Clock clock,
+      MachineInfo machine, AgentThreads threads) {
     this.config = config;
     this.api = api;
     this.runtime = runtime;
     this.identity = identity;
     this.clock = clock;
+    this.machine = machine;
+    this.timer = threads.scheduler("node-status", 1);
   }
 
   /** Starts registering; {@code port} is where the agent's gRPC service listens. */
   public void start(int port) {
     timer.execute(() -> {
-      machine = MachineInfo.read();
       agentPort = port;
       tick();
     });
@@ -121,6 +117,7 @@ public final class NodeRegistrar implements AutoCloseable {
   private Node create() {
     try {
       return api.nodes().create(Node.newBuilder().setMetadata(ObjectMeta.newBuilder().setName(identity.name())
+          .putAllLabels(config.nodeLabels())
           .putAllLabels(Map.of("kubernetes.io/hostname", identity.name(), "kubernetes.io/os", machine.operatingSystem(),
               "kubernetes.io/arch", machine.architecture()))).build());
     } catch (StatusRuntimeException e) {
@@ -135,7 +132,7 @@ public final class NodeRegistrar implements AutoCloseable {
   Node node() {
     Timestamp now = now();
     Map<String, String> capacity = Map.of("cpu", String.valueOf(machine.cpus()), "memory",
-        memory(machine.memoryBytes()), "pods", String.valueOf(MAX_PODS));
+        memory(machine.memoryBytes()), "pods", String.valueOf(config.maxPods()));
     NodeStatus status = NodeStatus.newBuilder()
         .putAllCapacity(capacity)
         .putAllAllocatable(capacity)

@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.skiff.agent.MasterApi;
 import io.skiff.agent.node.NodeIdentity;
+import io.skiff.agent.threads.AgentThreads;
 import io.skiff.api.v1.ListRequest;
 import io.skiff.api.v1.Pod;
 import io.skiff.api.v1.WatchRequest;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -44,23 +44,22 @@ public final class PodCache implements AutoCloseable {
   private final ResourceClient<Pod> pods;
   private final String fieldSelector;
   private final Map<String, Pod> byUid = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService lister = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "pod-lister");
-    t.setDaemon(true);
-    return t;
-  });
+  private final AgentThreads threads;
+  private final ScheduledExecutorService lister;
   private volatile Consumer<String> onChange = uid -> { };
   private volatile Runnable onListed = () -> { };
   private volatile boolean synced;
   private volatile boolean closed;
-  /** The current watch; replaced by each relist. Lister thread only, but read by close(). */
+  /** The current watch; replaced by each relist. Written by relists only, but read by close(). */
   private volatile ResumingWatch<Pod> watch;
   private Duration retry = Duration.ofMillis(200);
 
   @Inject
-  public PodCache(MasterApi api, NodeIdentity node) {
+  public PodCache(MasterApi api, NodeIdentity node, AgentThreads threads) {
     this.pods = api.pods();
     this.fieldSelector = "spec.nodeName=" + node.name();
+    this.threads = threads;
+    this.lister = threads.scheduler("pod-lister", 1);
   }
 
   /**
@@ -121,7 +120,8 @@ public final class PodCache implements AutoCloseable {
     log.info("listed {} pods bound to this node at revision {}", page.items().size(), revision);
     synced = true;
     watch = new ResumingWatch<>(pods, WatchRequest.newBuilder().setFieldSelector(fieldSelector)
-        .setResourceVersion(revision).setAllowBookmarks(true).build(), new Listener());
+        .setResourceVersion(revision).setAllowBookmarks(true).build(), new Listener(),
+        threads.scheduler("watch-resume", 1));
     onListed.run();
   }
 

@@ -6,11 +6,11 @@ import io.skiff.agent.runtime.ContainerRuntime;
 import io.skiff.agent.runtime.ContainerStatus;
 import io.skiff.agent.runtime.RuntimeError;
 import io.skiff.agent.runtime.SandboxStatus;
+import io.skiff.agent.threads.AgentThreads;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,16 +27,13 @@ public final class PodTerminator implements AutoCloseable {
 
   private final ContainerRuntime runtime;
   private final Set<String> busy = ConcurrentHashMap.newKeySet();
-  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "pod-terminator");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService executor;
   private volatile Consumer<String> onDone = uid -> { };
 
   @Inject
-  public PodTerminator(ContainerRuntime runtime) {
+  public PodTerminator(ContainerRuntime runtime, AgentThreads threads) {
     this.runtime = runtime;
+    this.executor = threads.onDemand("pod-terminator");
   }
 
   public void setListener(Consumer<String> listener) {

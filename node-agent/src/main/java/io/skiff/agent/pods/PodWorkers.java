@@ -3,10 +3,10 @@ package io.skiff.agent.pods;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.skiff.agent.AgentConfig;
+import io.skiff.agent.threads.AgentThreads;
 import io.skiff.client.workqueue.WorkQueue;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,36 +22,29 @@ public final class PodWorkers implements AutoCloseable {
 
   private final PodSyncer syncer;
   private final int count;
-  private final WorkQueue<String> queue = new WorkQueue<>("pod-sync", Duration.ofMillis(100), Duration.ofSeconds(30));
-  private final List<Thread> threads = new ArrayList<>();
+  private final WorkQueue<String> queue;
+  private final ExecutorService executor;
 
   @Inject
-  public PodWorkers(AgentConfig config, PodSyncer syncer) {
+  public PodWorkers(AgentConfig config, PodSyncer syncer, AgentThreads threads) {
     this.syncer = syncer;
     this.count = config.syncWorkers();
+    this.queue = new WorkQueue<>(threads.scheduler("pod-sync-delays", 1), Duration.ofMillis(100),
+        Duration.ofSeconds(30));
+    this.executor = threads.workers("pod-sync", count);
   }
 
   public void start() {
-    for (int i = 0; i < count; i++) {
-      Thread thread = new Thread(this::work, "pod-sync-" + i);
-      thread.setDaemon(true);
-      thread.start();
-      threads.add(thread);
-    }
+    queue.processOn(executor, count, syncer::sync, (uid, e) -> log.warn("sync of pod {} failed; will retry", uid, e));
   }
 
   public void enqueue(String uid) {
     queue.add(uid);
   }
 
-  private void work() {
-    queue.process(syncer::sync, (uid, e) -> log.warn("sync of pod {} failed; will retry", uid, e));
-  }
-
-
   @Override
   public void close() {
     queue.close();
-    threads.forEach(Thread::interrupt);
+    executor.shutdownNow();
   }
 }

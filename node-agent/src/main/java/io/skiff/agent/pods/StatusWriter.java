@@ -5,6 +5,7 @@ import com.google.inject.Singleton;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.skiff.agent.MasterApi;
+import io.skiff.agent.threads.AgentThreads;
 import io.skiff.client.workqueue.WorkQueue;
 import io.skiff.api.v1.ObjectMeta;
 import io.skiff.api.v1.Pod;
@@ -12,6 +13,7 @@ import io.skiff.api.v1.PodStatus;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * pod with UpdateStatus — only when it differs from what was last written (or, before the first
  * write, from what the master has). While the masters are unreachable writes are retried with
  * back-off; the pods' containers are not held up by it. Each status carries the pod's uid, so it
- * never lands on a namesake that replaced a deleted pod. Thread-safe; one writer thread.
+ * never lands on a namesake that replaced a deleted pod. Thread-safe; one write at a time.
  */
 @Singleton
 public final class StatusWriter implements AutoCloseable {
@@ -33,17 +35,28 @@ public final class StatusWriter implements AutoCloseable {
   private final MasterApi api;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Map<String, PodStatus> written = new ConcurrentHashMap<>();
-  private final WorkQueue<String> queue = new WorkQueue<>("status-writer", Duration.ofMillis(200), Duration.ofSeconds(10));
-  private final Thread thread = new Thread(this::run, "status-writer");
+  private final WorkQueue<String> queue;
+  private final ExecutorService executor;
 
   @Inject
-  public StatusWriter(MasterApi api) {
+  public StatusWriter(MasterApi api, AgentThreads threads) {
     this.api = api;
-    thread.setDaemon(true);
+    this.queue = new WorkQueue<>(threads.scheduler("status-writer-delays", 1), Duration.ofMillis(200),
+        Duration.ofSeconds(10));
+    this.executor = threads.workers("status-writer", 1);
   }
 
   public void start() {
-    thread.start();
+    queue.processOn(executor, 1, uid -> {
+      write(uid);
+      return null;
+    }, (uid, e) -> {
+      if (e instanceof StatusRuntimeException refused) {
+        log.warn("cannot write the status of pod {} ({}); retrying", uid, refused.getStatus());
+      } else {
+        log.error("writing the status of pod {} failed", uid, e);
+      }
+    });
   }
 
   /** The status as this agent last wrote it, else as the master has it: what a new status builds on. */
@@ -67,20 +80,6 @@ public final class StatusWriter implements AutoCloseable {
     pending.remove(uid);
     written.remove(uid);
   }
-
-  private void run() {
-    queue.process(uid -> {
-      write(uid);
-      return null;
-    }, (uid, e) -> {
-      if (e instanceof StatusRuntimeException refused) {
-        log.warn("cannot write the status of pod {} ({}); retrying", uid, refused.getStatus());
-      } else {
-        log.error("writing the status of pod {} failed", uid, e);
-      }
-    });
-  }
-
 
   private void write(String uid) {
     Pending next = pending.get(uid);
@@ -107,6 +106,6 @@ public final class StatusWriter implements AutoCloseable {
   @Override
   public void close() {
     queue.close();
-    thread.interrupt();
+    executor.shutdownNow();
   }
 }

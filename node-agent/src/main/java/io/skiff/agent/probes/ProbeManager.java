@@ -2,8 +2,8 @@ package io.skiff.agent.probes;
 
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
-import io.skiff.agent.runtime.ContainerRuntime;
 import io.skiff.agent.runtime.ContainerStatus;
+import io.skiff.agent.threads.AgentThreads;
 import io.skiff.api.v1.Container;
 import io.skiff.api.v1.ContainerPort;
 import io.skiff.api.v1.Pod;
@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -33,17 +32,14 @@ public final class ProbeManager implements AutoCloseable {
   private final Prober prober;
   private final Clock clock;
   private final Map<String, ContainerProbes> byContainerId = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(THREADS, r -> {
-    Thread t = new Thread(r, "prober");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService executor;
   private volatile Consumer<String> onChange = uid -> { };
 
   @Inject
-  public ProbeManager(ContainerRuntime runtime, Clock clock) {
-    this.prober = new Prober(runtime);
+  public ProbeManager(Prober prober, Clock clock, AgentThreads threads) {
+    this.prober = prober;
     this.clock = clock;
+    this.executor = threads.scheduler("prober", THREADS);
   }
 
   public void setListener(Consumer<String> listener) {

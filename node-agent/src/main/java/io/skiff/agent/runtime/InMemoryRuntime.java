@@ -1,5 +1,6 @@
 package io.skiff.agent.runtime;
 
+import io.skiff.agent.threads.SerialExecutor;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,7 +18,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,7 @@ import java.util.function.Function;
  * has every image except those {@link #refusePulls refused}.
  *
  * <p>Thread-safe: one lock guards the state; stop calls wait outside it. Events go to subscribers
- * in order, on one thread of the runtime's.
+ * in order, one at a time, on the runtime's timer.
  */
 public final class InMemoryRuntime implements ContainerRuntime, AutoCloseable {
   private final Object lock = new Object();
@@ -44,10 +45,26 @@ public final class InMemoryRuntime implements ContainerRuntime, AutoCloseable {
   private final Map<String, Integer> pulls = new HashMap<>();
   private final List<Function<ContainerConfig, ContainerScript>> scripts = new ArrayList<>();
   private final List<Consumer<RuntimeEvent>> listeners = new CopyOnWriteArrayList<>();
-  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemon("memory-runtime"));
-  private final ExecutorService events = Executors.newSingleThreadExecutor(daemon("memory-runtime-events"));
+  /** Containers' own exits and SIGTERM delays; events go out through it too, in order. */
+  private final ScheduledExecutorService timers;
+  private final Executor events;
   private String fixedPodIp;
   private int nextIp = 2;
+
+  /** A runtime with a timer thread of its own. */
+  public InMemoryRuntime() {
+    this(Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "memory-runtime");
+      t.setDaemon(true);
+      return t;
+    }));
+  }
+
+  /** A runtime whose timers and events run on {@code timers} (which it shuts down when closed). */
+  public InMemoryRuntime(ScheduledExecutorService timers) {
+    this.timers = timers;
+    this.events = new SerialExecutor(timers);
+  }
 
   // ---- scripting, for tests ----
 
@@ -381,7 +398,6 @@ public final class InMemoryRuntime implements ContainerRuntime, AutoCloseable {
   @Override
   public void close() {
     timers.shutdownNow();
-    events.shutdownNow();
   }
 
   private MemoryContainer container(String containerId) {
@@ -412,13 +428,5 @@ public final class InMemoryRuntime implements ContainerRuntime, AutoCloseable {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 }
