@@ -56,8 +56,10 @@ public final class ControllerManager implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.controllers = controllers;
+    // a call may take as long as the leader may go without renewing: after a store leader change a
+    // read can take a second, and a leader must not step down for one slow call
     ResourceClient<Lease> leases = new ResourceClient<>(channel, ResourceTypes.LEASES,
-        election.retryPeriod().multipliedBy(2).toMillis());
+        election.renewDeadline().toMillis());
     this.elector = new LeaderElector(leases, identity, election, clock, new LeaderElector.Callbacks() {
       @Override
       public void startedLeading(FencingToken token) {

@@ -24,7 +24,7 @@ class ControllerManagerTest {
 
   @Test
   void exactlyOneMasterRunsTheControllersAndAnotherTakesOverWhenItStops() throws Exception {
-    try (MasterCluster cluster = MasterCluster.start(3, dataDir, MasterCluster.controllers(Duration.ofMillis(1500),
+    try (MasterCluster cluster = MasterCluster.start(3, dataDir, MasterCluster.controllers(Duration.ofSeconds(3),
         Duration.ofSeconds(40), Duration.ofMinutes(5)))) {
       await(() -> leaders(cluster).size() == 1 && !running(cluster, leaders(cluster).get(0)).isEmpty(),
           "one master leads and runs its controllers");
