@@ -230,6 +230,9 @@ public final class MasterProcess implements AutoCloseable {
   }
 
   private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;  // closed before
+    }
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);
@@ -242,8 +245,11 @@ public final class MasterProcess implements AutoCloseable {
   /** The packaged master: the module's jar and its runtime dependencies in target/lib. */
   record Classpath(Path target, String value) {
     static Classpath packaged() {
-      // surefire runs in the module directory and also passes it as `basedir`
-      Path target = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("target");
+      // surefire runs in the module directory and also passes it as `basedir`; other modules' tests
+      // (the agent's) use control-plane's package beside them
+      Path module = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+      Path target = Files.isRegularFile(module.resolve("target/skiff-control-plane.jar")) ? module.resolve("target")
+          : module.resolveSibling("control-plane").resolve("target");
       Path jar = target.resolve("skiff-control-plane.jar");
       Path lib = target.resolve("lib");
       if (!Files.isRegularFile(jar) || !Files.isDirectory(lib)) {

@@ -53,7 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a node that stops heartbeating, and go with everything they own.
  */
 class WorkloadsOnHollowNodesTest {
-  private static final Duration PATIENCE = Duration.ofSeconds(60);
+  private static final Duration PATIENCE = Workloads.PATIENCE;
   private static final Duration NODE_GRACE = Duration.ofSeconds(3);
   private static final Duration EVICTION = Duration.ofSeconds(2);
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
@@ -62,8 +62,7 @@ class WorkloadsOnHollowNodesTest {
   static Path dataDir;
   static MasterCluster cluster;
   static HollowNodes hollow;
-  static ResourceClient<Deployment> deployments;
-  static ResourceClient<ReplicaSet> replicaSets;
+  static Workloads workloads;
   static ResourceClient<Pod> pods;
 
   @BeforeAll
@@ -73,9 +72,8 @@ class WorkloadsOnHollowNodesTest {
         .withIntervals(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(5));
     hollow = new HollowNodes(template, 0);
     hollow.start("worker", 4, 2, 4L << 30);
-    deployments = new ResourceClient<>(cluster.channel(0), ResourceTypes.DEPLOYMENTS, 10_000);
-    replicaSets = new ResourceClient<>(cluster.channel(0), ResourceTypes.REPLICA_SETS, 10_000);
-    pods = PodTesting.pods(cluster.channel(0));
+    workloads = new Workloads(cluster.channel(0));
+    pods = workloads.pods;
   }
 
   @AfterAll
@@ -87,12 +85,12 @@ class WorkloadsOnHollowNodesTest {
   @Test
   void aDeploymentOfFiveBecomesAvailableSpreadOverTheNodes() {
     String app = unique("web");
-    deployments.create(deployment(app, 5, "web:1"));
-    Deployment available = awaitDeployment(app, d -> d.getStatus().getAvailableReplicas() == 5
-        && condition(d, "Available", "True"));
+    workloads.deployments.create(Workloads.deployment(app, 5, "web:1", 0));
+    Deployment available = workloads.awaitDeployment(app, d -> d.getStatus().getAvailableReplicas() == 5
+        && Workloads.condition(d, "Available", "True"));
     assertEquals(5, available.getStatus().getReplicas());
     assertEquals(5, available.getStatus().getUpdatedReplicas());
-    List<Pod> running = podsOf(app);
+    List<Pod> running = workloads.podsOf(app);
     assertEquals(5, running.size());
     Map<String, Long> perNode = running.stream().collect(Collectors.groupingBy(p -> p.getSpec().getNodeName(),
         Collectors.counting()));
@@ -104,60 +102,58 @@ class WorkloadsOnHollowNodesTest {
   void aRollingUpdateReplacesEveryPodWithoutDroppingBelowTheMinimumAndRollsBack() throws Exception {
     String app = unique("roll");
     int replicas = 6;
-    deployments.create(deployment(app, replicas, "app:1"));
-    awaitDeployment(app, d -> d.getStatus().getAvailableReplicas() == replicas);
+    workloads.deployments.create(Workloads.deployment(app, replicas, "app:1", 0));
+    workloads.awaitDeployment(app, d -> d.getStatus().getAvailableReplicas() == replicas);
 
     try (ReadyCounter counter = new ReadyCounter(app)) {
-      setImage(app, "app:2");
-      awaitDeployment(app, d -> d.getStatus().getUpdatedReplicas() == replicas
-          && d.getStatus().getAvailableReplicas() == replicas && d.getStatus().getReplicas() == replicas);
-      await().atMost(PATIENCE).until(() -> images(app).equals(Set.of("app:2")) && podsOf(app).size() == replicas);
+      workloads.setImage(app, "app:2");
+      workloads.awaitDeployment(app, d -> Workloads.rolledOut(d, replicas));
+      await().atMost(PATIENCE).until(() -> workloads.images(app).equals(Set.of("app:2")) && workloads.podsOf(app).size() == replicas);
       assertTrue(counter.minReady >= replicas - 1, "ready pods fell to " + counter.minReady + " (maxUnavailable 1)");
       assertTrue(counter.maxPods <= replicas + 1, "pods rose to " + counter.maxPods + " (maxSurge 1)");
     }
 
     // a rollback puts the previous template back (what `skiff rollout undo` does); its ReplicaSet comes back
-    List<ReplicaSet> before = ownedReplicaSets(app);
-    setImage(app, "app:1");
-    awaitDeployment(app, d -> d.getStatus().getUpdatedReplicas() == replicas
-        && d.getStatus().getAvailableReplicas() == replicas && d.getStatus().getReplicas() == replicas);
-    await().atMost(PATIENCE).until(() -> images(app).equals(Set.of("app:1")) && podsOf(app).size() == replicas);
+    List<ReplicaSet> before = workloads.replicaSetsOf(app);
+    workloads.setImage(app, "app:1");
+    workloads.awaitDeployment(app, d -> Workloads.rolledOut(d, replicas));
+    await().atMost(PATIENCE).until(() -> workloads.images(app).equals(Set.of("app:1")) && workloads.podsOf(app).size() == replicas);
     assertEquals(before.stream().map(r -> r.getMetadata().getName()).collect(Collectors.toSet()),
-        ownedReplicaSets(app).stream().map(r -> r.getMetadata().getName()).collect(Collectors.toSet()),
+        workloads.replicaSetsOf(app).stream().map(r -> r.getMetadata().getName()).collect(Collectors.toSet()),
         "the old ReplicaSet is reused, no new one is made");
   }
 
   @Test
   void podsOfANodeThatStopsHeartbeatingAreReplacedElsewhere() throws Exception {
     String app = unique("moved");
-    deployments.create(deployment(app, 4, "app:1"));
-    awaitDeployment(app, d -> d.getStatus().getAvailableReplicas() == 4);
-    String victim = podsOf(app).get(0).getSpec().getNodeName();
-    Set<String> victimsPods = podsOf(app).stream().filter(p -> p.getSpec().getNodeName().equals(victim))
+    workloads.deployments.create(Workloads.deployment(app, 4, "app:1", 0));
+    workloads.awaitDeployment(app, d -> d.getStatus().getAvailableReplicas() == 4);
+    String victim = workloads.podsOf(app).get(0).getSpec().getNodeName();
+    Set<String> victimsPods = workloads.podsOf(app).stream().filter(p -> p.getSpec().getNodeName().equals(victim))
         .map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
 
     hollow.stop(victim);
     await().atMost(PATIENCE).until(() -> {
-      List<Pod> now = podsOf(app);
+      List<Pod> now = workloads.podsOf(app);
       return now.size() == 4 && now.stream().noneMatch(p -> p.getSpec().getNodeName().equals(victim))
           && now.stream().allMatch(p -> PodTesting.condition(p, "Ready", "True"));
     });
-    assertTrue(podsOf(app).stream().noneMatch(p -> victimsPods.contains(p.getMetadata().getName())));
-    awaitDeployment(app, d -> d.getStatus().getAvailableReplicas() == 4);
+    assertTrue(workloads.podsOf(app).stream().noneMatch(p -> victimsPods.contains(p.getMetadata().getName())));
+    workloads.awaitDeployment(app, d -> d.getStatus().getAvailableReplicas() == 4);
     hollow.start(victim, 2, 4L << 30);  // back for the other tests
   }
 
   @Test
   void deletingADeploymentRemovesItsReplicaSetsAndPods() {
     String app = unique("gone");
-    deployments.create(deployment(app, 3, "app:1"));
-    awaitDeployment(app, d -> d.getStatus().getAvailableReplicas() == 3);
-    setImage(app, "app:2");
-    awaitDeployment(app, d -> d.getStatus().getUpdatedReplicas() == 3 && d.getStatus().getAvailableReplicas() == 3);
-    assertEquals(2, ownedReplicaSets(app).size());
+    workloads.deployments.create(Workloads.deployment(app, 3, "app:1", 0));
+    workloads.awaitDeployment(app, d -> d.getStatus().getAvailableReplicas() == 3);
+    workloads.setImage(app, "app:2");
+    workloads.awaitDeployment(app, d -> d.getStatus().getUpdatedReplicas() == 3 && d.getStatus().getAvailableReplicas() == 3);
+    assertEquals(2, workloads.replicaSetsOf(app).size());
 
-    deployments.delete(DeleteRequest.newBuilder().setNamespace("default").setName(app).build());
-    await().atMost(PATIENCE).until(() -> ownedReplicaSets(app).isEmpty() && podsOf(app).isEmpty());
+    workloads.deployments.delete(DeleteRequest.newBuilder().setNamespace("default").setName(app).build());
+    await().atMost(PATIENCE).until(() -> workloads.replicaSetsOf(app).isEmpty() && workloads.podsOf(app).isEmpty());
     for (HollowNode node : hollow.nodes()) {
       assertFalse(node.runtime().listSandboxes().stream()
           .anyMatch(s -> s.labels().getOrDefault(RuntimeLabels.POD_NAME, "").startsWith(app + "-")),
@@ -218,66 +214,6 @@ class WorkloadsOnHollowNodesTest {
     public void close() {
       watch.close();
     }
-  }
-
-  private static Deployment deployment(String app, int replicas, String image) {
-    return Deployment.newBuilder()
-        .setMetadata(ObjectMeta.newBuilder().setNamespace("default").setName(app))
-        .setSpec(DeploymentSpec.newBuilder()
-            .setReplicas(replicas)
-            .setSelector(LabelSelector.newBuilder().putMatchLabels("app", app))
-            .setStrategy(DeploymentStrategy.newBuilder().setType("RollingUpdate")
-                .setRollingUpdate(RollingUpdateDeployment.newBuilder().setMaxSurge("1").setMaxUnavailable("1")))
-            .setTemplate(PodTemplateSpec.newBuilder()
-                .setMetadata(ObjectMeta.newBuilder().putLabels("app", app))
-                .setSpec(PodSpec.newBuilder().setTerminationGracePeriodSeconds(1)
-                    .addContainers(Container.newBuilder().setName("main").setImage(image)
-                        .setImagePullPolicy("IfNotPresent")
-                        .setResources(ResourceRequirements.newBuilder().putRequests("cpu", "100m")
-                            .putRequests("memory", "64Mi"))))))
-        .build();
-  }
-
-  private static void setImage(String app, String image) {
-    await().atMost(PATIENCE).ignoreException(StatusRuntimeException.class).until(() -> {
-      Deployment d = deployments.get("default", app);
-      PodSpec spec = d.getSpec().getTemplate().getSpec();
-      deployments.update(d.toBuilder().setSpec(d.getSpec().toBuilder().setTemplate(d.getSpec().getTemplate()
-          .toBuilder().setSpec(spec.toBuilder().setContainers(0, spec.getContainers(0).toBuilder()
-              .setImage(image))))).build());
-      return true;
-    });
-  }
-
-  private static Deployment awaitDeployment(String app, Predicate<Deployment> condition) {
-    return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
-        .ignoreException(StatusRuntimeException.class)
-        .until(() -> deployments.get("default", app), d -> d.getStatus().getObservedGeneration()
-            == d.getMetadata().getGeneration() && condition.test(d));
-  }
-
-  private static boolean condition(Deployment d, String type, String status) {
-    for (Condition c : d.getStatus().getConditionsList()) {
-      if (c.getType().equals(type)) {
-        return c.getStatus().equals(status);
-      }
-    }
-    return false;
-  }
-
-  /** The app's pods not being deleted. */
-  private static List<Pod> podsOf(String app) {
-    return pods.list(ListRequest.newBuilder().setNamespace("default").setLabelSelector("app=" + app).build())
-        .items().stream().filter(p -> !p.getMetadata().hasDeletionTimestamp()).toList();
-  }
-
-  private static Set<String> images(String app) {
-    return podsOf(app).stream().map(p -> p.getSpec().getContainers(0).getImage()).collect(Collectors.toSet());
-  }
-
-  private static List<ReplicaSet> ownedReplicaSets(String app) {
-    return replicaSets.list(ListRequest.newBuilder().setNamespace("default").setLabelSelector("app=" + app).build())
-        .items();
   }
 
   private static String unique(String prefix) {

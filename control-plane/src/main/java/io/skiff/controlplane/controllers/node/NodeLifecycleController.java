@@ -199,7 +199,8 @@ public final class NodeLifecycleController implements Controller {
   /** Adds or removes the NoExecute taints that follow from the Ready condition. */
   private Node updateTaints(Node node) {
     String ready = ready(node);
-    String wanted = ready.equals("True") ? null : ready.equals("False") ? NOT_READY : UNREACHABLE;
+    // a node that has not posted a Ready condition yet is new: it is judged when its grace period ends
+    String wanted = ready.equals("True") || ready.isEmpty() ? null : ready.equals("False") ? NOT_READY : UNREACHABLE;
     List<Taint> taints = new ArrayList<>();
     boolean present = false;
     for (Taint taint : node.getSpec().getTaintsList()) {
@@ -223,7 +224,7 @@ public final class NodeLifecycleController implements Controller {
   /** Deletes the pods whose time on this node is up; returns when the next one's is, or null. */
   private Duration evictPods(Node node) {
     List<Taint> taints = node.getSpec().getTaintsList();
-    boolean unreachable = !ready(node).equals("True");
+    boolean unreachable = !ready(node).equals("True") && !ready(node).isEmpty();
     Instant now = ctx.clock().instant();
     Duration next = null;
     for (Pod pod : ctx.pods().byIndex(ControllerContext.BY_NODE, node.getMetadata().getName())) {
@@ -284,9 +285,10 @@ public final class NodeLifecycleController implements Controller {
     return null;
   }
 
+  /** The Ready condition's status, or "" when the node has none. */
   private static String ready(Node node) {
     return node.getStatus().getConditionsList().stream().filter(c -> c.getType().equals("Ready"))
-        .map(Condition::getStatus).findFirst().orElse("Unknown");
+        .map(Condition::getStatus).findFirst().orElse("");
   }
 
   private static Timestamp heartbeat(Node node) {
