@@ -4,9 +4,11 @@
 # Raft peer of the store, an etcd-compatible endpoint and the Skiff API) and a
 # node agent for this machine, then drives them with real clients: etcdctl on
 # the store, and buf curl (reflection-based gRPC) on the typed API —
-# namespaces, pods, selectors, paging, a watch, a conflict — and runs a real
-# web server in a pod through Podman, fetches its page, reads its log through
-# the master, and deletes it. Safe to run again: a running cluster is reused.
+# namespaces, pods, selectors, paging, a watch, a conflict — and, with the
+# skiff command, runs a real web server as a Deployment that the scheduler
+# places and the agent runs through Podman: fetches its page, reads its log
+# through the master, shows an unschedulable replica's reason, and deletes it
+# all. Safe to run again: a running cluster is reused.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -22,6 +24,7 @@ NODE=${SKIFF_NODE_NAME:-$(hostname | tr '[:upper:]' '[:lower:]')}
 
 export ETCDCTL_API=3
 STORE=127.0.0.1:2379,127.0.0.1:22379,127.0.0.1:32379
+MASTERS=127.0.0.1:6443,127.0.0.1:6444,127.0.0.1:6445
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 ctl() { echo "\$ etcdctl $*"; etcdctl --endpoints="$STORE" "$@"; }
 # api MASTER_PORT SERVICE/METHOD [JSON]: one call to the Skiff API, as any gRPC client would make it
@@ -31,7 +34,7 @@ api() {
   buf curl --protocol grpc --http2-prior-knowledge -d "$body" "http://127.0.0.1:$port/skiff.api.v1.$method"
 }
 pod() { # pod NAME NAMESPACE TIER
-  printf '{"metadata":{"name":"%s","namespace":"%s","labels":{"app":"shop","tier":"%s"}},"spec":{"containers":[{"name":"main","image":"localhost/busybox:latest","command":["httpd","-f","-p","8080"],"ports":[{"containerPort":8080}],"resources":{"requests":{"cpu":"100m","memory":"32Mi"},"limits":{"memory":"64Mi"}}}]}}' "$1" "$2" "$3"
+  printf '{"metadata":{"name":"%s","namespace":"%s","labels":{"app":"shop","tier":"%s"}},"spec":{"containers":[{"name":"main","image":"localhost/busybox:latest","imagePullPolicy":"IfNotPresent","command":["httpd","-f","-p","8080"],"ports":[{"containerPort":8080}],"resources":{"requests":{"cpu":"100m","memory":"32Mi"},"limits":{"memory":"64Mi"}}}]}}' "$1" "$2" "$3"
 }
 
 say "The store: three Raft peers, each answering etcd's own client"
@@ -68,31 +71,34 @@ kill "$watch_pid" 2>/dev/null || true
 grep -E '"type"|"name": "web' "$watch_out" | paste - - | sed 's/  */ /g'
 rm -f "$watch_out"
 
-say "A real workload: busybox httpd in a pod on node $NODE (no scheduler yet: the pod names its node)"
-api 6443 Pods/Create '{"metadata":{"name":"hello","labels":{"app":"hello"}},"spec":{"nodeName":"'"$NODE"'",'\
-'"terminationGracePeriodSeconds":2,"containers":[{"name":"web","image":"localhost/busybox:latest",'\
-'"imagePullPolicy":"IfNotPresent","command":["sh","-c","mkdir -p /www && echo hello from a Skiff pod > /www/index.html '\
-'&& echo serving on 8080 && exec httpd -f -v -p 8080 -h /www"],"ports":[{"containerPort":8080,"hostPort":18080}]}]}}' \
-  | grep -E '"(name|phase)"' | head -2
-phase=""
-for _ in $(seq 120); do
-  phase=$(buf curl --protocol grpc --http2-prior-knowledge -d '{"namespace":"default","name":"hello"}' \
-    http://127.0.0.1:6444/skiff.api.v1.Pods/Get | sed -n 's/.*"phase": "\(.*\)".*/\1/p')
-  [[ $phase == Running ]] && break
-  sleep 0.5
-done
-echo "pod hello is $phase"
+say "A real workload: a Deployment, placed by the scheduler, run by the agent through Podman"
+skiff() { echo "\$ skiff $*"; scripts/skiff --server "$MASTERS" "$@"; }
+skiff apply -f examples/hello-deployment.yaml
+skiff rollout status deployment/hello --timeout 120s
+skiff get pods -l app=hello -o wide
+hello_pod=$(scripts/skiff --server "$MASTERS" get pods -l app=hello -o name | head -1)
 echo "\$ curl http://127.0.0.1:18080/"
 curl -sS --retry 10 --retry-delay 1 --retry-connrefused http://127.0.0.1:18080/
-echo "\$ buf curl ... skiff.api.v1.Pods/Logs   # the master relays the agent's stream"
-buf curl --protocol grpc --http2-prior-knowledge -d '{"namespace":"default","name":"hello"}' \
-  http://127.0.0.1:6445/skiff.api.v1.Pods/Logs | sed -n 's/.*"data": "\(.*\)".*/\1/p' | base64 -d
-api 6443 Pods/Delete '{"namespace":"default","name":"hello"}' | grep -E '"deletion' || true
-for _ in $(seq 60); do
-  [[ -z $(etcdctl --endpoints="$STORE" get /registry/pods/default/hello --keys-only) ]] && break
+skiff logs "$hello_pod"   # the master relays the agent's stream
+
+say "Two replicas on one node: the second finds host port 18080 taken and says so"
+skiff scale deployment/hello --replicas 2
+for _ in $(seq 40); do
+  scripts/skiff --server "$MASTERS" get events --field-selector reason=FailedScheduling -o name | grep -q . && break
   sleep 0.5
 done
-echo "pod hello deleted; its containers are gone"
+skiff get pods -l app=hello
+skiff get events --field-selector reason=FailedScheduling
+skiff scale deployment/hello --replicas 1
+
+say "Deleting the Deployment: the garbage collector removes its ReplicaSet and pods"
+skiff delete deployment hello
+for _ in $(seq 60); do
+  [[ -z $(etcdctl --endpoints="$STORE" get /registry/pods/default/ --prefix --keys-only) ]] && break
+  sleep 0.5
+done
+skiff get replicasets,pods
+echo "its containers are gone from Podman too"
 
 say "Deleting the namespace deletes what is in it"
 api 6444 Namespaces/Delete '{"name":"shop"}' | grep -E '"(name|phase|deletionTimestamp)"'
@@ -105,6 +111,8 @@ ctl get /registry --prefix --keys-only | grep -v '^$'
 cat <<'NEXT'
 
 Skiff is up: three masters (API on 127.0.0.1:6443, :6444, :6445) and a node agent. Try:
+  scripts/skiff --server 127.0.0.1:6443,127.0.0.1:6444,127.0.0.1:6445 get nodes
+  scripts/skiff --server 127.0.0.1:6443 apply -f examples/hello-deployment.yaml
   buf curl --protocol grpc --http2-prior-knowledge --list-methods http://127.0.0.1:6443
   buf curl --protocol grpc --http2-prior-knowledge -d '{"namespace":"default","sendInitialEvents":true}' \
       http://127.0.0.1:6443/skiff.api.v1.Pods/Watch           # and create pods from another shell
