@@ -54,6 +54,26 @@ public final class Informer<T extends Message> implements AutoCloseable {
 
     default void onDelete(T object) {
     }
+
+    /** A handler that gives every object added, updated (the new one) or deleted to {@code changed}. */
+    static <T> Handler<T> anyChange(java.util.function.Consumer<T> changed) {
+      return new Handler<>() {
+        @Override
+        public void onAdd(T object) {
+          changed.accept(object);
+        }
+
+        @Override
+        public void onUpdate(T old, T object) {
+          changed.accept(object);
+        }
+
+        @Override
+        public void onDelete(T object) {
+          changed.accept(object);
+        }
+      };
+    }
   }
 
   private final ResourceClient<T> client;

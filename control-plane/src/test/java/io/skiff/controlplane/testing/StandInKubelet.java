@@ -51,17 +51,7 @@ public final class StandInKubelet implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    informer.addHandler(new Informer.Handler<>() {
-      @Override
-      public void onAdd(Pod pod) {
-        consider(pod);
-      }
-
-      @Override
-      public void onUpdate(Pod old, Pod pod) {
-        consider(pod);
-      }
-    });
+    informer.addHandler(Informer.Handler.anyChange(this::consider));
   }
 
   public StandInKubelet start() {

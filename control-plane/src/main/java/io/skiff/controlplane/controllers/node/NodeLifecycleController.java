@@ -94,17 +94,7 @@ public final class NodeLifecycleController implements Controller {
         }
       }
     });
-    ctx.pods().addHandler(new Informer.Handler<>() {
-      @Override
-      public void onAdd(Pod pod) {
-        onPod(pod);
-      }
-
-      @Override
-      public void onUpdate(Pod old, Pod pod) {
-        onPod(pod);
-      }
-    });
+    ctx.pods().addHandler(Informer.Handler.anyChange(this::onPod));
     ctx.nodes().list().forEach(n -> loop.add(n.getMetadata().getName()));
     loop.start();
   }

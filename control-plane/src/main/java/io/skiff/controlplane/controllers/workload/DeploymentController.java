@@ -43,7 +43,7 @@ public final class DeploymentController implements Controller {
 
   @Override
   public void start() {
-    ctx.deployments().addHandler(new DeploymentEvents());
+    ctx.deployments().addHandler(Informer.Handler.anyChange(this::enqueue));
     ctx.replicaSets().addHandler(new ReplicaSetEvents());
     ctx.pods().addHandler(new PodEvents());
     // handlers added after the informers listed hear only later changes: look at everything once
@@ -87,18 +87,6 @@ public final class DeploymentController implements Controller {
       if (LabelSelectors.of(d.getSpec().getSelector()).matches(orphan.getMetadata().getLabelsMap())) {
         enqueue(d);
       }
-    }
-  }
-
-  private final class DeploymentEvents implements Informer.Handler<Deployment> {
-    @Override
-    public void onAdd(Deployment d) {
-      enqueue(d);
-    }
-
-    @Override
-    public void onUpdate(Deployment old, Deployment d) {
-      enqueue(d);
     }
   }
 

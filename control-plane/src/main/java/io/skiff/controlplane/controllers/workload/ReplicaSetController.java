@@ -69,7 +69,8 @@ public final class ReplicaSetController implements Controller {
 
   @Override
   public void start() {
-    ctx.replicaSets().addHandler(new ReplicaSetEvents());
+    // a deleted one too: its reconcile, after any in flight, forgets its expectations
+    ctx.replicaSets().addHandler(Informer.Handler.anyChange(this::enqueue));
     ctx.pods().addHandler(new PodEvents());
     // handlers added after the informers listed hear only later changes: look at everything once
     ctx.replicaSets().list().forEach(rs -> loop.add(Informer.key(rs.getMetadata())));
@@ -217,23 +218,6 @@ public final class ReplicaSetController implements Controller {
       expectations.deletionObserved(key, Informer.key(pod.getMetadata()));
       loop.add(key);
     });
-  }
-
-  private final class ReplicaSetEvents implements Informer.Handler<ReplicaSet> {
-    @Override
-    public void onAdd(ReplicaSet rs) {
-      enqueue(rs);
-    }
-
-    @Override
-    public void onUpdate(ReplicaSet old, ReplicaSet rs) {
-      enqueue(rs);
-    }
-
-    @Override
-    public void onDelete(ReplicaSet rs) {
-      enqueue(rs);  // its reconcile, after any in flight, forgets its expectations
-    }
   }
 
   private final class PodEvents implements Informer.Handler<Pod> {
