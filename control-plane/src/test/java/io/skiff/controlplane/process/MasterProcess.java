@@ -64,9 +64,12 @@ public final class MasterProcess implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(killOnExit);
   }
 
-  /** One master that is a whole cluster by itself; {@code label} names its log directory. */
+  /**
+   * One master that is a whole cluster by itself, serving the API only (no scheduler or controllers
+   * write to what the test creates); {@code label} names its log directory.
+   */
   public static MasterProcess start(String label) {
-    return startCluster(label, 1, TEST_JVM_OPTIONS).get(0);
+    return startCluster(label, 1, TEST_JVM_OPTIONS, List.of("--controllers", "false")).get(0);
   }
 
   /** {@code size} masters that are each other's store peers, each healthy on return. */
