@@ -225,7 +225,7 @@ class ManifestReaderTest {
   void theExamplesDecodeAsTheKindsTheyAre() {
     Path examples = Path.of("..", "examples");
     List<Manifest> manifests = ManifestReader.read(List.of(examples.toString()), false, NO_STDIN);
-    assertEquals(List.of("Namespace", "ReplicaSet", "Pod", "Deployment", "Deployment"),
+    assertEquals(List.of("Namespace", "ReplicaSet", "Deployment", "Pod", "Deployment", "Deployment"),
         manifests.stream().map(m -> m.type().kind()).toList());
     assertTrue(manifests.stream().allMatch(m -> m.type() != ResourceTypes.LEASES));
   }
