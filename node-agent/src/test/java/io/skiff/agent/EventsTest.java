@@ -15,12 +15,11 @@ import io.skiff.agent.runtime.RuntimeLabels;
 import io.skiff.api.v1.DeleteRequest;
 import io.skiff.api.v1.Event;
 import io.skiff.api.v1.ExecAction;
-import io.skiff.api.v1.ListRequest;
+import io.skiff.api.v1.Node;
 import io.skiff.api.v1.Pod;
 import io.skiff.api.v1.Probe;
 import io.skiff.client.ResourceClient;
 import io.skiff.client.ResourceTypes;
-import java.util.Comparator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +34,9 @@ import org.junit.jupiter.api.Test;
  * transition, and the node's start.
  */
 class EventsTest extends AgentOnMemoryRuntime {
-  private final ResourceClient<Event> events = new ResourceClient<>(SharedMasters.cluster().channel(0),
-      ResourceTypes.EVENTS, 10_000);
+  private final ResourceClient<Event> events = PodTesting.events(SharedMasters.cluster().channel(0));
+  private final ResourceClient<Node> nodes = new ResourceClient<>(SharedMasters.cluster().channel(0),
+      ResourceTypes.NODES, 10_000);
 
   @Test
   void aPodThatStartsAndIsDeletedToldOnceEachStep() {
@@ -119,24 +119,21 @@ class EventsTest extends AgentOnMemoryRuntime {
 
   @Test
   void theNodeIsToldStartingAndReady() {
-    List<Event> told = await().atMost(PodTesting.PATIENCE).until(() -> inOrder(events.list(ListRequest.newBuilder()
-        .setNamespace("default").setFieldSelector("involvedObject.kind=Node,involvedObject.name=" + agent.node)
-        .build()).items()), e -> e.size() >= 2);
+    await().atMost(PodTesting.PATIENCE).until(agent.agent::registered);
+    String uid = nodes.get("", agent.node).getMetadata().getUid();
+    List<Event> told = await().atMost(PodTesting.PATIENCE).until(() -> PodTesting.eventsAbout(events, uid),
+        e -> e.size() >= 2);
+    assertTrue(told.stream().allMatch(e -> e.getInvolvedObject().getKind().equals("Node")
+        && e.getInvolvedObject().getName().equals(agent.node)), told.toString());
     assertEquals(List.of("Starting", "NodeReady"), told.stream().map(Event::getReason).toList());
     assertEquals("Node " + agent.node + " status is now: NodeReady", told.get(1).getMessage());
     assertEquals(agent.node, told.get(0).getSource().getHost());
   }
 
-  /** The pod's Events once {@code done} holds, in {@link #inOrder order}. */
+  /** The pod's Events once {@code done} holds, in the order they were last written. */
   private List<Event> awaitEvents(Pod pod, Predicate<List<Event>> done) {
-    return await().atMost(PodTesting.PATIENCE).until(() -> inOrder(events.list(ListRequest.newBuilder()
-        .setNamespace("default").setFieldSelector("involvedObject.uid=" + pod.getMetadata().getUid()).build())
-        .items()), done);
-  }
-
-  /** In the order they were last written: the order they were recorded in, a repeat counting as recorded again. */
-  private static List<Event> inOrder(List<Event> told) {
-    return told.stream().sorted(Comparator.comparingLong(e -> e.getMetadata().getResourceVersion())).toList();
+    return await().atMost(PodTesting.PATIENCE).until(() -> PodTesting.eventsAbout(events, pod.getMetadata().getUid()),
+        done);
   }
 
   private static Predicate<Event> reason(String reason) {

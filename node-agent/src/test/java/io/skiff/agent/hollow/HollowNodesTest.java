@@ -119,14 +119,12 @@ class HollowNodesTest {
       PodTesting.awaitPod(pods, name, p -> phase(p, "Running") && condition(p, "Ready", "True"));
     }
     assertEquals("hello from a hollow node\n", logs(names.get(0)), "logs come through the nodes' shared server");
-    ResourceClient<Event> events = new ResourceClient<>(SharedMasters.cluster().channel(0), ResourceTypes.EVENTS,
-        10_000);
+    ResourceClient<Event> events = PodTesting.events(SharedMasters.cluster().channel(0));
     for (int i = 0; i < names.size(); i++) {
       String node = running.get(i).name();
       String uid = PodTesting.get(pods, names.get(i)).getMetadata().getUid();
-      await().atMost(PATIENCE).until(() -> events.list(ListRequest.newBuilder().setNamespace("default")
-          .setFieldSelector("involvedObject.uid=" + uid + ",reason=Started").build()).items(),
-          told -> told.size() == 1 && told.get(0).getSource().getHost().equals(node));
+      await().atMost(PATIENCE).until(() -> PodTesting.eventsAbout(events, uid), told -> told.stream()
+          .anyMatch(e -> e.getReason().equals("Started") && e.getSource().getHost().equals(node)));
     }
 
     for (String name : names) {
