@@ -17,6 +17,7 @@ import io.skiff.agent.runtime.RuntimeLabels;
 import io.skiff.agent.threads.AgentThreads;
 import io.skiff.api.v1.Pod;
 import io.skiff.client.Endpoints;
+import io.skiff.client.events.EventRecorder;
 import java.io.IOException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,14 +47,16 @@ public final class Agent implements AutoCloseable {
   private final PodTerminator terminator;
   private final LogService logService;
   private final AgentServer server;
+  private final EventRecorder events;
   private final ScheduledExecutorService resync;
-  private ContainerRuntime.Subscription events;
+  private ContainerRuntime.Subscription runtimeEvents;
   private volatile int port;
 
   @Inject
   Agent(AgentConfig config, ContainerRuntime runtime, MasterApi api, NodeIdentity node, NodeRegistrar registrar,
       LeaseRenewer lease, PodCache pods, PodWorkers workers, StatusWriter statusWriter, ProbeManager probes,
-      PodTerminator terminator, LogService logService, AgentServer server, AgentThreads threads) {
+      PodTerminator terminator, LogService logService, AgentServer server, EventRecorder events,
+      AgentThreads threads) {
     this.config = config;
     this.runtime = runtime;
     this.api = api;
@@ -67,11 +70,12 @@ public final class Agent implements AutoCloseable {
     this.terminator = terminator;
     this.logService = logService;
     this.server = server;
+    this.events = events;
     this.resync = threads.scheduler("resync", 1);
   }
 
   public void start() throws IOException {
-    events = runtime.subscribe(this::onRuntimeEvent);
+    runtimeEvents = runtime.subscribe(this::onRuntimeEvent);
     probes.setListener(workers::enqueue);
     terminator.setListener(workers::enqueue);
     statusWriter.start();
@@ -122,8 +126,8 @@ public final class Agent implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     resync.shutdownNow();
-    if (events != null) {
-      events.close();
+    if (runtimeEvents != null) {
+      runtimeEvents.close();
     }
     pods.close();
     lease.close();
@@ -134,6 +138,7 @@ public final class Agent implements AutoCloseable {
     statusWriter.close();
     server.close();
     logService.close();
+    events.close();
     api.close();
     log.info("agent of node {} stopped; its containers keep running", node.name());
   }

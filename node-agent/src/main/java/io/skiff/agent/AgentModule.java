@@ -5,19 +5,25 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.skiff.agent.logs.LogServer;
 import io.skiff.agent.node.MachineInfo;
+import io.skiff.agent.node.NodeIdentity;
 import io.skiff.agent.probes.NetworkProber;
 import io.skiff.agent.probes.Prober;
 import io.skiff.agent.runtime.ContainerRuntime;
 import io.skiff.agent.threads.AgentThreads;
 import io.skiff.agent.threads.DedicatedThreads;
+import io.skiff.client.events.EventRecorder;
 import java.time.Clock;
 
 /**
  * Wiring of an agent process: its config, the container engine it drives, the clock, the machine
- * it runs on, threads of its own, a server of its own and probes over the network. Every other
- * part is a singleton with an injected constructor; starting them is {@link Agent}'s job.
+ * it runs on, threads of its own, a server of its own, probes over the network and an Event
+ * recorder of its own. Every other part is a singleton with an injected constructor; starting them
+ * is {@link Agent}'s job.
  */
 public final class AgentModule extends AbstractModule {
+  /** The component the agent's Events come from, as "kubelet" on Kubernetes; their host is the node's name. */
+  public static final String EVENT_SOURCE = "skiff-agent";
+
   private final AgentConfig config;
   private final ContainerRuntime runtime;
 
@@ -41,5 +47,12 @@ public final class AgentModule extends AbstractModule {
   @Singleton
   MachineInfo machine() {
     return MachineInfo.read();
+  }
+
+  /** Its writer thread starts with the first Event; {@link Agent#close} ends it. */
+  @Provides
+  @Singleton
+  EventRecorder events(MasterApi api, NodeIdentity node, Clock clock) {
+    return new EventRecorder(api.events(), EVENT_SOURCE, node.name(), clock);
   }
 }

@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
+import io.skiff.api.v1.Event;
 import io.skiff.api.v1.Lease;
 import io.skiff.api.v1.Node;
 import io.skiff.api.v1.Pod;
@@ -26,6 +27,7 @@ public final class MasterApi implements AutoCloseable {
   private final ResourceClient<Pod> pods;
   private final ResourceClient<Node> nodes;
   private final ResourceClient<Lease> leases;
+  private final ResourceClient<Event> events;
 
   /** Opens a channel of its own to the configured masters. */
   @Inject
@@ -39,6 +41,7 @@ public final class MasterApi implements AutoCloseable {
     this.pods = new ResourceClient<>(channel, ResourceTypes.PODS, timeout);
     this.nodes = new ResourceClient<>(channel, ResourceTypes.NODES, timeout);
     this.leases = new ResourceClient<>(channel, ResourceTypes.LEASES, timeout);
+    this.events = new ResourceClient<>(channel, ResourceTypes.EVENTS, timeout);
   }
 
   /** Calls over a channel that others share: closing this leaves it open, for whoever opened it to close. */
@@ -56,6 +59,10 @@ public final class MasterApi implements AutoCloseable {
 
   public ResourceClient<Lease> leases() {
     return leases;
+  }
+
+  public ResourceClient<Event> events() {
+    return events;
   }
 
   @Override

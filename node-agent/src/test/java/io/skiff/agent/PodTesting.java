@@ -10,6 +10,7 @@ import io.skiff.agent.runtime.InMemoryRuntime;
 import io.skiff.agent.runtime.RuntimeLabels;
 import io.skiff.api.v1.Container;
 import io.skiff.api.v1.ContainerStateWaiting;
+import io.skiff.api.v1.Event;
 import io.skiff.api.v1.ListRequest;
 import io.skiff.api.v1.ObjectMeta;
 import io.skiff.api.v1.Pod;
@@ -20,13 +21,14 @@ import io.skiff.client.ResourceTypes;
 import io.skiff.client.ResumingWatch;
 import io.skiff.client.WatchListener;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
-/** What the agent tests share: pods bound to a node, waiting on their status, and their history. */
+/** What the agent tests share: pods bound to a node, waiting on their status, their history and their Events. */
 public final class PodTesting {
   public static final Duration PATIENCE = Duration.ofSeconds(20);
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
@@ -40,6 +42,16 @@ public final class PodTesting {
 
   public static ResourceClient<Pod> pods(Channel channel) {
     return new ResourceClient<>(channel, ResourceTypes.PODS, 10_000);
+  }
+
+  public static ResourceClient<Event> events(Channel channel) {
+    return new ResourceClient<>(channel, ResourceTypes.EVENTS, 10_000);
+  }
+
+  /** The Events about the object with this uid, in the order they were last written (a repeat is written again). */
+  public static List<Event> eventsAbout(ResourceClient<Event> events, String uid) {
+    return events.list(ListRequest.newBuilder().setNamespace("default").setFieldSelector("involvedObject.uid=" + uid)
+        .build()).items().stream().sorted(Comparator.comparingLong(e -> e.getMetadata().getResourceVersion())).toList();
   }
 
   public static Container.Builder container(String name, String image) {

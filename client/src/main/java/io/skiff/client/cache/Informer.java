@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * the watch's resume point is gone (OUT_OF_RANGE), with the difference told to
  * the handlers as deletes and adds. Handlers run one at a time, in event order,
  * and should only enqueue work. Indexes find objects by a derived value (pods
- * by node, by owner).
+ * by node, by owner). Its Lists and its watches' reopening run on timers of
+ * their own, or on timers it is given (many informers can so share a pool).
  *
  * <p>Thread-safe. Objects handed out are immutable protos; never mutate them,
  * change a copy.
@@ -53,6 +54,13 @@ public final class Informer<T extends Message> implements AutoCloseable {
     }
 
     default void onDelete(T object) {
+    }
+
+    /**
+     * After each List has been told as adds, updates and deletes: the copy is now what the
+     * masters had at its revision, so whatever it lacks is gone.
+     */
+    default void onListed() {
     }
 
     /** A handler that gives every object added, updated (the new one) or deleted to {@code changed}. */
@@ -84,6 +92,8 @@ public final class Informer<T extends Message> implements AutoCloseable {
   private final Map<String, Map<String, Set<String>>> indexes = new HashMap<>();
   private final List<Handler<T>> handlers = new CopyOnWriteArrayList<>();
   private final CountDownLatch synced = new CountDownLatch(1);
+  /** Gives the informer a timer for its threads' name; what it is given it shuts down when done with it. */
+  private final Function<String, ScheduledExecutorService> timers;
   private final ScheduledExecutorService lister;
   private volatile boolean closed;
   private volatile ResumingWatch<T> watch;
@@ -97,10 +107,23 @@ public final class Informer<T extends Message> implements AutoCloseable {
 
   /** Watches the objects a List with this namespace and these selectors returns (limit and continue are its own). */
   public Informer(ResourceClient<T> client, ListRequest selection) {
+    this(client, selection, Informer::ownThread);
+  }
+
+  /**
+   * As above, with its timers from {@code timers}, given the name their threads would have: one
+   * for its Lists, and one for each watch it opens (to wait out the back-off of reopening it). Each
+   * is shut down when what it serves stops.
+   */
+  public Informer(ResourceClient<T> client, ListRequest selection, Function<String, ScheduledExecutorService> timers) {
     this.client = client;
     this.selection = selection.toBuilder().clearLimit().clearContinue().build();
-    String name = "informer-" + client.type().resource();
-    this.lister = Executors.newSingleThreadScheduledExecutor(r -> {
+    this.timers = timers;
+    this.lister = timers.apply("informer-" + client.type().resource());
+  }
+
+  private static ScheduledExecutorService ownThread(String name) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
       return t;
@@ -211,13 +234,22 @@ public final class Informer<T extends Message> implements AutoCloseable {
     listedRevision = revision;
     log.debug("listed {} {} at revision {}", items.size(), client.type().resource(), revision);
     synced.countDown();
+    synchronized (this) {
+      for (Handler<T> handler : handlers) {
+        try {
+          handler.onListed();
+        } catch (RuntimeException e) {
+          log.error("a handler of {} failed after a List", client.type().resource(), e);
+        }
+      }
+    }
     watch = new ResumingWatch<>(client, WatchRequest.newBuilder()
         .setNamespace(selection.getNamespace())
         .setLabelSelector(selection.getLabelSelector())
         .setFieldSelector(selection.getFieldSelector())
         .setResourceVersion(revision)
         .setAllowBookmarks(true)
-        .build(), new Listener());
+        .build(), new Listener(), timers.apply("watch-resume"));
   }
 
   /** Every page of one consistent List; returns its revision. */

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * a repeat of the same reason and message about the same object raises the
  * count of the Event already written instead of writing another. When the
  * masters are slow, Events beyond a bounded backlog are dropped, not queued
- * without end.
+ * without end. Recorders of many hosts can share one writer ({@link #forHost}).
+ * Thread-safe.
  */
 public final class EventRecorder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
@@ -33,24 +34,44 @@ public final class EventRecorder implements AutoCloseable {
   private final ResourceClient<Event> events;
   private final EventSource source;
   private final Clock clock;
+  /** Writes one event at a time; shared with the recorders made by {@link #forHost}. */
   private final ThreadPoolExecutor writer;
-  /** Recent events by what they say, for counting repeats; writer thread only. */
-  private final Map<String, Event> recent = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Event> eldest) {
-      return size() > REMEMBERED;
-    }
-  };
+  /** Recent events by what they say, for counting repeats; writer thread only, so shared as it is. */
+  private final Map<String, Event> recent;
+  /** Whether closing this ends the writer: not for the recorders made by {@link #forHost}. */
+  private final boolean ownsWriter;
 
   public EventRecorder(ResourceClient<Event> events, String component, String host, Clock clock) {
+    this(events, EventSource.newBuilder().setComponent(component).setHost(host).build(), clock,
+        new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(BACKLOG), r -> {
+          Thread t = new Thread(r, "events-" + component);
+          t.setDaemon(true);
+          return t;
+        }), new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Event> eldest) {
+            return size() > REMEMBERED;
+          }
+        }, true);
+  }
+
+  private EventRecorder(ResourceClient<Event> events, EventSource source, Clock clock, ThreadPoolExecutor writer,
+      Map<String, Event> recent, boolean ownsWriter) {
     this.events = events;
-    this.source = EventSource.newBuilder().setComponent(component).setHost(host).build();
+    this.source = source;
     this.clock = clock;
-    this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(BACKLOG), r -> {
-      Thread t = new Thread(r, "events-" + component);
-      t.setDaemon(true);
-      return t;
-    });
+    this.writer = writer;
+    this.recent = recent;
+    this.ownsWriter = ownsWriter;
+  }
+
+  /**
+   * A recorder for the same component on another host that writes through this one's thread,
+   * backlog and memory of repeats: many simulated nodes in one JVM so share one. Closing it leaves
+   * them to this recorder.
+   */
+  public EventRecorder forHost(String host) {
+    return new EventRecorder(events, source.toBuilder().setHost(host).build(), clock, writer, recent, false);
   }
 
   /** The reference to an object that an Event names. */
@@ -77,7 +98,8 @@ public final class EventRecorder implements AutoCloseable {
   }
 
   private void write(ObjectReference object, String type, String reason, String message, Timestamp now) {
-    String said = object.getUid() + "\n" + object.getName() + "\n" + type + "\n" + reason + "\n" + message;
+    String said = source.getHost() + "\n" + object.getUid() + "\n" + object.getName() + "\n" + object.getFieldPath()
+        + "\n" + type + "\n" + reason + "\n" + message;
     try {
       Event seen = recent.get(said);
       if (seen != null) {
@@ -112,6 +134,8 @@ public final class EventRecorder implements AutoCloseable {
 
   @Override
   public void close() {
-    writer.shutdownNow();
+    if (ownsWriter) {
+      writer.shutdownNow();
+    }
   }
 }

@@ -9,12 +9,13 @@ import io.skiff.agent.probes.Prober;
 import io.skiff.agent.runtime.ContainerRuntime;
 import io.skiff.agent.runtime.InMemoryRuntime;
 import io.skiff.agent.threads.AgentThreads;
+import io.skiff.client.events.EventRecorder;
 import java.time.Clock;
 
 /**
  * Wiring of one hollow node: the agent's parts as in a real agent process, but over an in-memory
- * engine and a made-up machine, with the channel, the threads and the log server that all the
- * hollow nodes of the JVM share, and probes that send nothing over the network.
+ * engine and a made-up machine, with the channel, the threads, the log server and the Event writer
+ * that all the hollow nodes of the JVM share, and probes that send nothing over the network.
  */
 final class HollowNodeModule extends AbstractModule {
   private final AgentConfig config;
@@ -37,6 +38,7 @@ final class HollowNodeModule extends AbstractModule {
     bind(MachineInfo.class).toInstance(machine);
     bind(MasterApi.class).toInstance(shared.api());
     bind(AgentThreads.class).toInstance(shared.threads());
+    bind(EventRecorder.class).toInstance(shared.events().forHost(config.nodeName()));
     bind(AgentServer.class).toInstance(new SharedServer(shared.serverPort()));
     bind(Prober.class).to(HollowProber.class);
   }

@@ -4,10 +4,13 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.skiff.agent.AgentConfig;
+import io.skiff.agent.AgentModule;
 import io.skiff.agent.MasterApi;
 import io.skiff.agent.threads.SharedThreads;
 import io.skiff.client.MasterChannels;
+import io.skiff.client.events.EventRecorder;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * Simulated nodes in one JVM, as Kubernetes' Kubemark has them: each {@link HollowNode} runs the
  * agent's real control loop — registration, Ready heartbeats, Lease renewals, the pod informer, the
  * pod workers and status writer, probes — over an in-memory engine. What makes a thousand of them
- * cheap is what they share: one channel to the masters, a few thread pools, and one server for
- * their pods' logs. Thread-safe: nodes start and stop one at a time.
+ * cheap is what they share: one channel to the masters, a few thread pools, one server for their
+ * pods' logs, and one writer of their Events (a bounded backlog: a burst beyond it is dropped, not
+ * heaped on the masters). Thread-safe: nodes start and stop one at a time.
  */
 public final class HollowNodes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HollowNodes.class);
@@ -34,6 +38,7 @@ public final class HollowNodes implements AutoCloseable {
   private final ManagedChannel channel;
   private final SharedThreads threads;
   private final Server server;
+  private final EventRecorder events;
   private final SharedParts shared;
   /** By name; changed under this object's lock, read without it. */
   private final Map<String, HollowNode> nodes = new ConcurrentSkipListMap<>();
@@ -49,7 +54,9 @@ public final class HollowNodes implements AutoCloseable {
     this.channel = MasterChannels.open(template.masters());
     this.threads = new SharedThreads(TIMER_THREADS, WORKER_THREADS);
     this.server = NettyServerBuilder.forPort(port).addService(new HollowLogs(nodes.values())).build().start();
-    this.shared = new SharedParts(MasterApi.over(channel, template.requestTimeout()), threads, server.getPort());
+    MasterApi api = MasterApi.over(channel, template.requestTimeout());
+    this.events = new EventRecorder(api.events(), AgentModule.EVENT_SOURCE, "hollow-nodes", Clock.systemUTC());
+    this.shared = new SharedParts(api, threads, server.getPort(), events);
   }
 
   /** Starts {@code count} nodes named {@code prefix-0000}, {@code prefix-0001} ..., each with that capacity. */
@@ -112,6 +119,7 @@ public final class HollowNodes implements AutoCloseable {
     }
     log.info("{} hollow nodes stopped", names.size());
     server.shutdownNow();
+    events.close();
     threads.close();
     channel.shutdownNow();
     server.awaitTermination(5, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package io.skiff.agent.hollow;
 
 import com.google.inject.Inject;
 import io.skiff.agent.probes.NetworkProber;
+import io.skiff.agent.probes.ProbeResult;
 import io.skiff.agent.probes.ProbeTarget;
 import io.skiff.agent.probes.Prober;
 import io.skiff.api.v1.Probe;
@@ -20,7 +21,7 @@ final class HollowProber implements Prober {
   }
 
   @Override
-  public boolean probe(Probe probe, ProbeTarget target) {
-    return probe.hasHttpGet() || probe.hasTcpSocket() || real.probe(probe, target);
+  public ProbeResult probe(Probe probe, ProbeTarget target) {
+    return probe.hasHttpGet() || probe.hasTcpSocket() ? ProbeResult.success() : real.probe(probe, target);
   }
 }

@@ -17,6 +17,9 @@ import io.skiff.api.v1.NodeDaemonEndpoints;
 import io.skiff.api.v1.NodeStatus;
 import io.skiff.api.v1.NodeSystemInfo;
 import io.skiff.api.v1.ObjectMeta;
+import io.skiff.api.v1.ObjectReference;
+import io.skiff.client.ResourceTypes;
+import io.skiff.client.events.EventRecorder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -29,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * Registers the node (creating its Node object, or taking over the one a previous run left) and
  * keeps its status current: the machine's capacity, addresses, node info, the agent's port, and a
  * Ready condition whose heartbeat moves every status interval. Until the masters answer it retries
- * every second or so; it runs on its own timer, each tick scheduling the next.
+ * every second or so; it runs on its own timer, each tick scheduling the next. Registering is told
+ * in Events about the node, as the kubelet tells its start: Starting, and NodeReady when the node
+ * was not Ready before.
  */
 @Singleton
 public final class NodeRegistrar implements AutoCloseable {
@@ -42,6 +47,7 @@ public final class NodeRegistrar implements AutoCloseable {
   private final NodeIdentity identity;
   private final Clock clock;
   private final MachineInfo machine;
+  private final EventRecorder events;
   private final ScheduledExecutorService timer;
   /** Set by the ticks only. */
   private int agentPort;
@@ -50,13 +56,14 @@ public final class NodeRegistrar implements AutoCloseable {
 
   @Inject
   public NodeRegistrar(AgentConfig config, MasterApi api, ContainerRuntime runtime, NodeIdentity identity, Clock clock,
-      MachineInfo machine, AgentThreads threads) {
+      MachineInfo machine, AgentThreads threads, EventRecorder events) {
     this.config = config;
     this.api = api;
     this.runtime = runtime;
     this.identity = identity;
     this.clock = clock;
     this.machine = machine;
+    this.events = events;
     this.timer = threads.scheduler("node-status", 1);
   }
 
@@ -107,9 +114,16 @@ public final class NodeRegistrar implements AutoCloseable {
     }
     Condition ready = existing.getStatus().getConditionsList().stream()
         .filter(c -> c.getType().equals("Ready")).findFirst().orElse(null);
-    readySince = ready != null && ready.getStatus().equals("True") ? ready.getLastTransitionTime() : now();
+    boolean wasReady = ready != null && ready.getStatus().equals("True");
+    readySince = wasReady ? ready.getLastTransitionTime() : now();
     api.nodes().updateStatus(node());
     registered = true;
+    ObjectReference self = EventRecorder.reference(ResourceTypes.NODES.apiVersion(), ResourceTypes.NODES.kind(),
+        existing.getMetadata());
+    events.normal(self, "Starting", "Starting skiff-agent " + AgentVersion.get() + ".");
+    if (!wasReady) {
+      events.normal(self, "NodeReady", "Node " + identity.name() + " status is now: NodeReady");
+    }
     log.info("node {} registered: {} cpus, {} memory, InternalIP {}, agent port {}, runtime {}", identity.name(),
         machine.cpus(), memory(machine.memoryBytes()), identity.internalIp(), agentPort, runtime.version());
   }

@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.skiff.agent.AgentConfig;
 import io.skiff.agent.MasterApi;
+import io.skiff.agent.events.PodEvents;
 import io.skiff.agent.node.NodeIdentity;
 import io.skiff.agent.probes.ProbeManager;
 import io.skiff.client.workqueue.BackOff;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * probe — then hands the resulting status to the {@link StatusWriter}. A pod being deleted is
  * stopped (in the background, within its grace period) and then deleted for good; a pod the
  * masters no longer have is an orphan and its containers go. Safe to repeat: what is already right
- * is left alone, which is also how containers found after an agent restart are adopted.
+ * is left alone, which is also how containers found after an agent restart are adopted. What it
+ * does to containers is told in {@link PodEvents}, as the kubelet tells it.
  *
  * <p>Thread-safe; one sync per pod at a time is the work queue's promise.
  */
@@ -56,11 +58,13 @@ public final class PodSyncer {
   private final Clock clock;
   private final BackOff restarts;
   private final ImagePuller puller;
+  private final PodEvents events;
   private volatile PodStatusBuilder statuses;
 
   @Inject
   public PodSyncer(AgentConfig config, ContainerRuntime runtime, PodCache cache, ProbeManager probes,
-      StatusWriter statusWriter, PodTerminator terminator, MasterApi api, NodeIdentity node, Clock clock) {
+      StatusWriter statusWriter, PodTerminator terminator, MasterApi api, NodeIdentity node, Clock clock,
+      PodEvents events) {
     this.runtime = runtime;
     this.cache = cache;
     this.probes = probes;
@@ -70,7 +74,8 @@ public final class PodSyncer {
     this.node = node;
     this.clock = clock;
     this.restarts = new BackOff(config.backoffInitial(), config.backoffMax(), clock);
-    this.puller = new ImagePuller(runtime, new BackOff(config.backoffInitial(), config.backoffMax(), clock));
+    this.puller = new ImagePuller(runtime, new BackOff(config.backoffInitial(), config.backoffMax(), clock), events);
+    this.events = events;
   }
 
   /** Syncs the pod; returns when it wants another look even without an event (null: no need). */
@@ -135,6 +140,7 @@ public final class PodSyncer {
     statusWriter.forget(uid);
     restarts.resetAll(uid + "/");
     puller.forget(uid);
+    events.forget(uid);
   }
 
   private PodStatusBuilder statuses() {
@@ -225,8 +231,10 @@ public final class PodSyncer {
       if (failure == null && specImage.equals(container.getImage())) {
         return null;
       }
-      log.info("pod {}: {}", description, failure != null ? failure
-          : "container " + container.getName() + " changed image to " + container.getImage() + "; restarting");
+      String why = failure != null ? failure
+          : "Container " + container.getName() + " definition changed, will be restarted";
+      log.info("pod {}: {}", description, why);
+      events.normal(pod, container.getName(), "Killing", why);
       runtime.stopContainer(latest.id(), Duration.ofSeconds(pod.getSpec().getTerminationGracePeriodSeconds()));
       ContainerStatus stopped = runtime.inspectContainer(latest.id()).orElse(null);
       if (failure == null || stopped == null) {
@@ -243,9 +251,11 @@ public final class PodSyncer {
       String key = uid + "/" + container.getName();
       Duration wait = restarts.remaining(key, latest.finishedAt() != null ? latest.finishedAt() : clock.instant());
       if (!wait.isZero()) {
+        String podId = pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "(" + uid + ")";
+        events.warningOnce(pod, container.getName(), "BackOff", "Back-off restarting failed container "
+            + container.getName() + " in pod " + podId);
         return new Waiting("CrashLoopBackOff", "back-off " + GoDurations.format(restarts.current(key))
-            + " restarting failed container=" + container.getName() + " pod=" + pod.getMetadata().getName() + "_"
-            + pod.getMetadata().getNamespace() + "(" + uid + ")", wait);
+            + " restarting failed container=" + container.getName() + " pod=" + podId, wait);
       }
       restarts.next(key);
       return start(container, PodRuntime.attempt(latest) + 1, instances);
@@ -254,6 +264,7 @@ public final class PodSyncer {
     /** Starts an instance created by a run of the agent that died before starting it. */
     private Waiting startCreated(Container container, ContainerStatus created) {
       runtime.startContainer(created.id());
+      events.started(pod, container.getName());
       log.info("pod {}: container {} started (it was created before the agent restarted)", description,
           container.getName());
       return null;
@@ -282,8 +293,10 @@ public final class PodSyncer {
           throw e;
         }
         log.warn("pod {}: cannot create container {}: {}", description, container.getName(), e.getMessage());
+        events.warning(pod, container.getName(), "Failed", "Error: " + e.getMessage());
         return new Waiting("CreateContainerError", e.getMessage(), retryAfterError(container));
       }
+      events.normal(pod, container.getName(), "Created", "Created container " + container.getName());
       try {
         runtime.startContainer(id);
       } catch (RuntimeError e) {
@@ -291,8 +304,10 @@ public final class PodSyncer {
           throw e;
         }
         log.warn("pod {}: cannot start container {}: {}", description, container.getName(), e.getMessage());
+        events.warning(pod, container.getName(), "Failed", "Error: " + e.getMessage());
         return new Waiting("RunContainerError", e.getMessage(), retryAfterError(container));
       }
+      events.started(pod, container.getName());
       if (earlier.isEmpty()) {
         log.info("pod {}: container {} started", description, container.getName());
       } else {

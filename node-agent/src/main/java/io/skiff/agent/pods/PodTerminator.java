@@ -2,6 +2,7 @@ package io.skiff.agent.pods;
 
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
+import io.skiff.agent.events.PodEvents;
 import io.skiff.agent.runtime.ContainerRuntime;
 import io.skiff.agent.runtime.ContainerStatus;
 import io.skiff.agent.runtime.RuntimeError;
@@ -19,20 +20,23 @@ import org.slf4j.LoggerFactory;
  * Stops and removes all of a pod's containers and sandboxes in the background — SIGTERM, the grace
  * period, SIGKILL — so that a pod with a long grace period holds up no sync worker. One termination
  * per pod at a time; when it ends (well or not) the listener hears the pod's uid, and the pod's
- * next sync sees what is left. Thread-safe.
+ * next sync sees what is left. Each running container is told as Killing ("Stopping container X").
+ * Thread-safe.
  */
 @Singleton
 public final class PodTerminator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PodTerminator.class);
 
   private final ContainerRuntime runtime;
+  private final PodEvents events;
   private final Set<String> busy = ConcurrentHashMap.newKeySet();
   private final ExecutorService executor;
   private volatile Consumer<String> onDone = uid -> { };
 
   @Inject
-  public PodTerminator(ContainerRuntime runtime, AgentThreads threads) {
+  public PodTerminator(ContainerRuntime runtime, AgentThreads threads, PodEvents events) {
     this.runtime = runtime;
+    this.events = events;
     this.executor = threads.onDemand("pod-terminator");
   }
 
@@ -70,6 +74,11 @@ public final class PodTerminator implements AutoCloseable {
 
   private void stopAndRemove(String uid, Duration grace) {
     PodRuntime actual = PodRuntime.read(runtime, uid);
+    for (ContainerStatus container : actual.containers()) {
+      if (container.state() == ContainerStatus.State.RUNNING) {
+        events.stopping(container);
+      }
+    }
     for (SandboxStatus sandbox : actual.sandboxes()) {
       try {
         runtime.stopSandbox(sandbox.id(), grace);

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledFuture;
 final class ContainerProbes {
   final String podUid;
   final String containerId;
+  final String containerName;
   /** True when it has no startup probe, or the probe has succeeded. */
   volatile boolean started;
   /** True when it has no readiness probe, or the probe's last verdict was success. */
@@ -21,9 +22,10 @@ final class ContainerProbes {
   volatile String failure = "";
   final List<ScheduledFuture<?>> workers = new ArrayList<>();
 
-  ContainerProbes(String podUid, String containerId, boolean started, boolean ready) {
+  ContainerProbes(String podUid, String containerId, String containerName, boolean started, boolean ready) {
     this.podUid = podUid;
     this.containerId = containerId;
+    this.containerName = containerName;
     this.started = started;
     this.ready = ready;
   }

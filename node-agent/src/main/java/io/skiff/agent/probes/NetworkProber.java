@@ -36,7 +36,7 @@ public final class NetworkProber implements Prober {
   }
 
   @Override
-  public boolean probe(Probe probe, ProbeTarget target) {
+  public ProbeResult probe(Probe probe, ProbeTarget target) {
     Duration timeout = Duration.ofSeconds(Math.max(1, probe.getTimeoutSeconds()));
     if (probe.hasExec()) {
       return exec(probe, target, timeout);
@@ -48,32 +48,38 @@ public final class NetworkProber implements Prober {
       InetSocketAddress address = address(probe.getTcpSocket().getHost(), probe.getTcpSocket().getPort(), target);
       try (Socket socket = new Socket()) {
         socket.connect(address, (int) timeout.toMillis());
-        return true;
+        return ProbeResult.success();
       } catch (IOException e) {
-        return false;
+        return ProbeResult.failure("dial tcp " + address.getHostString() + ":" + address.getPort() + ": "
+            + e.getMessage());
       }
     }
-    return false;
+    return ProbeResult.failure("the probe has no exec, httpGet or tcpSocket action");
   }
 
-  private boolean exec(Probe probe, ProbeTarget target, Duration timeout) {
+  /** Fails with what the command wrote, as the kubelet says it; or, when it wrote nothing, with its exit code. */
+  private ProbeResult exec(Probe probe, ProbeTarget target, Duration timeout) {
     try {
       ExecResult result = runtime.exec(target.containerId(), probe.getExec().getCommandList(), timeout);
-      return result.exitCode() == 0;
+      if (result.exitCode() == 0) {
+        return ProbeResult.success();
+      }
+      return ProbeResult.failure(result.output().isBlank() ? "command " + probe.getExec().getCommandList()
+          + " exited with code " + result.exitCode() : result.output().strip());
     } catch (RuntimeError e) {
-      return false;
+      return ProbeResult.failure(e.getMessage());
     }
   }
 
-  private boolean http(HTTPGetAction action, ProbeTarget target, Duration timeout) {
+  private ProbeResult http(HTTPGetAction action, ProbeTarget target, Duration timeout) {
     InetSocketAddress address = address(action.getHost(), action.getPort(), target);
     String scheme = action.getScheme().equalsIgnoreCase("HTTPS") ? "https" : "http";
-    String path = action.getPath().isEmpty() ? "/" : action.getPath();
+    String path = action.getPath().startsWith("/") ? action.getPath() : "/" + action.getPath();
+    String url = scheme + "://" + address.getHostString() + ":" + address.getPort() + path;
     HttpURLConnection connection = null;
     try {
       URI uri = new URI(scheme, null, address.getHostString(), address.getPort(), null, null, null);
-      connection = (HttpURLConnection) URI.create(uri + (path.startsWith("/") ? path : "/" + path)).toURL()
-          .openConnection();
+      connection = (HttpURLConnection) URI.create(uri + path).toURL().openConnection();
       if (connection instanceof HttpsURLConnection https) {
         https.setSSLSocketFactory(TrustAll.CONTEXT.getSocketFactory());
         https.setHostnameVerifier((host, session) -> true);
@@ -90,9 +96,10 @@ public final class NetworkProber implements Prober {
           body.readNBytes(10 * 1024);
         }
       }
-      return code >= 200 && code < 400;
+      return code >= 200 && code < 400 ? ProbeResult.success()
+          : ProbeResult.failure("HTTP probe failed with statuscode: " + code);
     } catch (IOException | java.net.URISyntaxException | IllegalArgumentException e) {
-      return false;
+      return ProbeResult.failure("Get \"" + url + "\": " + e.getMessage());
     } finally {
       if (connection != null) {
         connection.disconnect();

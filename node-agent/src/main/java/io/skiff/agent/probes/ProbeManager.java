@@ -2,6 +2,7 @@ package io.skiff.agent.probes;
 
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
+import io.skiff.agent.events.PodEvents;
 import io.skiff.agent.runtime.ContainerStatus;
 import io.skiff.agent.threads.AgentThreads;
 import io.skiff.api.v1.Container;
@@ -23,7 +24,8 @@ import java.util.function.Consumer;
  * The probes of every running container on the node: the pod sync tells it which container
  * instances run ({@link #track}), it runs their probes on its own threads and reports verdict
  * changes by pod uid, and the sync reads the verdicts ({@link #started}, {@link #ready},
- * {@link #failed}). A container without probes is started, ready and never failed. Thread-safe.
+ * {@link #failed}). A container without probes is started, ready and never failed. A probe that
+ * fails is told as an Unhealthy Event. Thread-safe.
  */
 @Singleton
 public final class ProbeManager implements AutoCloseable {
@@ -31,14 +33,16 @@ public final class ProbeManager implements AutoCloseable {
 
   private final Prober prober;
   private final Clock clock;
+  private final PodEvents events;
   private final Map<String, ContainerProbes> byContainerId = new ConcurrentHashMap<>();
   private final ScheduledExecutorService executor;
   private volatile Consumer<String> onChange = uid -> { };
 
   @Inject
-  public ProbeManager(Prober prober, Clock clock, AgentThreads threads) {
+  public ProbeManager(Prober prober, Clock clock, AgentThreads threads, PodEvents events) {
     this.prober = prober;
     this.clock = clock;
+    this.events = events;
     this.executor = threads.scheduler("prober", THREADS);
   }
 
@@ -79,7 +83,7 @@ public final class ProbeManager implements AutoCloseable {
   }
 
   private ContainerProbes start(Pod pod, Container container, ContainerStatus instance, String podIp, Seed seed) {
-    ContainerProbes results = new ContainerProbes(pod.getMetadata().getUid(), instance.id(),
+    ContainerProbes results = new ContainerProbes(pod.getMetadata().getUid(), instance.id(), container.getName(),
         !container.hasStartupProbe() || seed.started(), !container.hasReadinessProbe() || seed.ready());
     Map<Integer, Integer> hostPorts = new HashMap<>();
     for (ContainerPort port : container.getPortsList()) {
@@ -91,24 +95,25 @@ public final class ProbeManager implements AutoCloseable {
     String description = container.getName() + " of pod " + pod.getMetadata().getNamespace() + "/"
         + pod.getMetadata().getName();
     Instant startedAt = instance.startedAt() == null ? clock.instant() : instance.startedAt();
+    ProbeWorker.Subject subject = new ProbeWorker.Subject(description, uid -> onChange.accept(uid),
+        why -> events.warning(pod, container.getName(), "Unhealthy", why));
     synchronized (results) {
       schedule(results, ProbeType.STARTUP, container.hasStartupProbe() ? container.getStartupProbe() : null, target,
-          startedAt, description);
+          startedAt, subject);
       schedule(results, ProbeType.LIVENESS, container.hasLivenessProbe() ? container.getLivenessProbe() : null, target,
-          startedAt, description);
+          startedAt, subject);
       schedule(results, ProbeType.READINESS, container.hasReadinessProbe() ? container.getReadinessProbe() : null,
-          target, startedAt, description);
+          target, startedAt, subject);
     }
     return results;
   }
 
   private void schedule(ContainerProbes results, ProbeType type, Probe probe, ProbeTarget target, Instant startedAt,
-      String description) {
+      ProbeWorker.Subject subject) {
     if (probe == null) {
       return;
     }
-    ProbeWorker worker = new ProbeWorker(type, probe, target, results, prober, uid -> onChange.accept(uid),
-        description);
+    ProbeWorker worker = new ProbeWorker(type, probe, target, results, prober, subject);
     Duration delay = Duration.between(clock.instant(), startedAt.plusSeconds(probe.getInitialDelaySeconds()));
     long period = Duration.ofSeconds(Math.max(1, probe.getPeriodSeconds())).toMillis();
     results.workers.add(executor.scheduleWithFixedDelay(worker, Math.max(0, delay.toMillis()), period,

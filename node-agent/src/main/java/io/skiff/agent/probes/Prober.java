@@ -4,6 +4,5 @@ import io.skiff.api.v1.Probe;
 
 /** Runs one probe of one container once. Thread-safe; a call may block up to the probe's timeout. */
 public interface Prober {
-  /** True on success. */
-  boolean probe(Probe probe, ProbeTarget target);
+  ProbeResult probe(Probe probe, ProbeTarget target);
 }

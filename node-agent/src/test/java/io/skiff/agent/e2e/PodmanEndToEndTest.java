@@ -23,6 +23,7 @@ import io.skiff.agent.podman.PodmanRuntime;
 import io.skiff.api.v1.Container;
 import io.skiff.api.v1.ContainerPort;
 import io.skiff.api.v1.DeleteRequest;
+import io.skiff.api.v1.Event;
 import io.skiff.api.v1.ExecAction;
 import io.skiff.api.v1.LogChunk;
 import io.skiff.api.v1.ObjectMeta;
@@ -41,6 +42,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -51,8 +53,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The agent, in this JVM, driving the real Podman ({@link PodmanRuntime}, as the agent process
- * opens it) for a real master: pods run, serve, log, crash, fail probes and pulls, and go. Each
- * test has a node of its own, whose every Podman pod and container is removed after it.
+ * opens it) for a real master: pods run, serve, log, crash, fail probes and pulls (and say why in
+ * their Events), and go. Each test has a node of its own, whose every Podman pod and container is
+ * removed after it.
  */
 @Tag("podman")
 @ExtendWith(SharedMasters.class)
@@ -61,6 +64,7 @@ class PodmanEndToEndTest {
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
   private final ResourceClient<Pod> pods = PodTesting.pods(SharedMasters.cluster().channel(0));
+  private final ResourceClient<Event> events = PodTesting.events(SharedMasters.cluster().channel(0));
   private PodmanNode node;
   private PodmanRuntime runtime;
   private Agent agent;
@@ -189,7 +193,7 @@ class PodmanEndToEndTest {
   @Test
   void aFailingLivenessProbeRestartsTheContainer() {
     String name = node.name("sick");
-    pods.create(pod(name, 1, "Always", busybox("app", "exec sleep 3600")
+    Pod pod = pods.create(pod(name, 1, "Always", busybox("app", "exec sleep 3600")
         .setLivenessProbe(execProbe("cat", "/tmp/healthy"))).build());
 
     Pod restarted = awaitPod(name, p -> p.getStatus().getContainerStatusesCount() > 0
@@ -198,6 +202,12 @@ class PodmanEndToEndTest {
     var app = restarted.getStatus().getContainerStatuses(0);
     assertTrue(app.getLastState().hasTerminated(), app.toString());
     assertTrue(app.getLastState().getTerminated().getExitCode() != 0, app.toString());
+    // what the probe's command said, through Podman's exec, is why the Event gives
+    List<Event> told = await().atMost(PATIENCE).until(() -> PodTesting.eventsAbout(events, pod.getMetadata().getUid()),
+        e -> e.stream().anyMatch(ev -> ev.getReason().equals("Killing")));
+    Event unhealthy = told.stream().filter(e -> e.getReason().equals("Unhealthy")).findFirst().orElseThrow();
+    assertTrue(unhealthy.getMessage().startsWith("Liveness probe failed: ") && unhealthy.getMessage()
+        .contains("/tmp/healthy"), unhealthy.getMessage());
     delete(name, 0);
   }
 
@@ -227,10 +237,14 @@ class PodmanEndToEndTest {
     String name = node.name("ghost");
     String image = "localhost/skiff-no-such-image-" + node.run + ":1";
     try (PodTesting.History history = new PodTesting.History(pods, name)) {
-      pods.create(pod(name, 1, "Always", PodTesting.container("main", image)).build());
+      Pod pod = pods.create(pod(name, 1, "Always", PodTesting.container("main", image)).build());
 
       await().atMost(PATIENCE).until(() -> history.any(p -> waitingReason(p).equals("ErrImagePull"))
           && history.any(p -> waitingReason(p).equals("ImagePullBackOff")));
+      Event failed = await().atMost(PATIENCE).until(() -> PodTesting.eventsAbout(events, pod.getMetadata().getUid())
+          .stream().filter(e -> e.getReason().equals("Failed")).findFirst(), Optional::isPresent).orElseThrow();
+      assertTrue(failed.getMessage().startsWith("Failed to pull image \"" + image + "\": ")
+          && failed.getMessage().length() > ("Failed to pull image \"" + image + "\": ").length(), failed.getMessage());
 
       Pod pulling = history.seen.stream().filter(p -> waitingReason(p).equals("ErrImagePull")).findFirst().orElseThrow();
       assertEquals("Pending", pulling.getStatus().getPhase());

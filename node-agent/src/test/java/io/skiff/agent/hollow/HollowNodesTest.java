@@ -16,6 +16,7 @@ import io.skiff.agent.SharedMasters;
 import io.skiff.agent.TestAgent;
 import io.skiff.agent.runtime.ContainerScript;
 import io.skiff.api.v1.DeleteRequest;
+import io.skiff.api.v1.Event;
 import io.skiff.api.v1.ExecAction;
 import io.skiff.api.v1.HTTPGetAction;
 import io.skiff.api.v1.Lease;
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Fifty hollow nodes in this JVM against a real master: they register Ready with the capacity and
  * labels they were given, renew their leases, run the pods bound to them (probes and logs too) and
- * let them go when deleted; a stopped one falls silent while the others go on.
+ * let them go when deleted, each telling its own Events through the one writer they share; a stopped
+ * one falls silent while the others go on.
  */
 @ExtendWith(SharedMasters.class)
 class HollowNodesTest {
@@ -117,6 +119,13 @@ class HollowNodesTest {
       PodTesting.awaitPod(pods, name, p -> phase(p, "Running") && condition(p, "Ready", "True"));
     }
     assertEquals("hello from a hollow node\n", logs(names.get(0)), "logs come through the nodes' shared server");
+    ResourceClient<Event> events = PodTesting.events(SharedMasters.cluster().channel(0));
+    for (int i = 0; i < names.size(); i++) {
+      String node = running.get(i).name();
+      String uid = PodTesting.get(pods, names.get(i)).getMetadata().getUid();
+      await().atMost(PATIENCE).until(() -> PodTesting.eventsAbout(events, uid), told -> told.stream()
+          .anyMatch(e -> e.getReason().equals("Started") && e.getSource().getHost().equals(node)));
+    }
 
     for (String name : names) {
       pods.delete(DeleteRequest.newBuilder().setNamespace("default").setName(name).build());
