@@ -78,8 +78,12 @@ class DeleteCommandTest extends CliTest {
     Fixtures.deployment(namespace, "web", 1, "nginx");
     Fixtures.deployment(namespace, "api", 1, "nginx");
     Fixtures.deployment(namespace, "db", 1, "nginx");
-    assertEquals(0, skiff.run("delete", "deploy", "web", "--cascade=orphan").code());
+    // no garbage collector runs here: the owners stay, held by the policy's finalizer, so nobody waits
+    assertEquals(0, skiff.run("delete", "deploy", "web", "--cascade=orphan", "--wait=false").code());
     assertEquals(0, skiff.run("delete", "deploy", "api", "--cascade=foreground", "--wait=false").code());
+    assertEquals(List.of("orphan"), SharedMaster.client(ResourceTypes.DEPLOYMENTS).get(namespace, "web").getMetadata().getFinalizersList());
+    assertEquals(List.of("foregroundDeletion"),
+        SharedMaster.client(ResourceTypes.DEPLOYMENTS).get(namespace, "api").getMetadata().getFinalizersList());
     Skiff.Result bad = skiff.run("delete", "deploy", "db", "--cascade=sideways");
     assertEquals(1, bad.code());
     assertEquals("error: --cascade: \"sideways\" is not one of background, foreground, orphan\n", bad.err());
