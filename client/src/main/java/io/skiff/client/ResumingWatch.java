@@ -39,11 +39,7 @@ public final class ResumingWatch<T extends Message> implements AutoCloseable {
 
   /** Starts watching; {@code listener.onEnd} is called once, when the watch stops for good. */
   public ResumingWatch(ResourceClient<T> client, WatchRequest request, WatchListener<T> listener) {
-    this(client, request, listener, Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "watch-resume");
-      t.setDaemon(true);
-      return t;
-    }));
+    this(client, request, listener, Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("watch-resume")));
   }
 
   /** As above, with the watch's reopening scheduled on {@code retries}, which is shut down when it stops. */

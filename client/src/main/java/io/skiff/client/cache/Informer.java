@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import io.skiff.api.v1.ListRequest;
 import io.skiff.api.v1.ObjectMeta;
 import io.skiff.api.v1.WatchRequest;
+import io.skiff.client.DaemonThreads;
 import io.skiff.client.ResourceClient;
 import io.skiff.client.ResumingWatch;
 import io.skiff.client.WatchListener;
@@ -123,11 +124,7 @@ public final class Informer<T extends Message> implements AutoCloseable {
   }
 
   private static ScheduledExecutorService ownThread(String name) {
-    return Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name));
   }
 
   /** Adds an index before {@link #start}: {@code values} of an object are the index entries it is found under. */

@@ -6,6 +6,7 @@ import io.skiff.api.v1.Event;
 import io.skiff.api.v1.EventSource;
 import io.skiff.api.v1.ObjectMeta;
 import io.skiff.api.v1.ObjectReference;
+import io.skiff.client.DaemonThreads;
 import io.skiff.client.ResourceClient;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -43,11 +44,8 @@ public final class EventRecorder implements AutoCloseable {
 
   public EventRecorder(ResourceClient<Event> events, String component, String host, Clock clock) {
     this(events, EventSource.newBuilder().setComponent(component).setHost(host).build(), clock,
-        new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(BACKLOG), r -> {
-          Thread t = new Thread(r, "events-" + component);
-          t.setDaemon(true);
-          return t;
-        }), new LinkedHashMap<>(16, 0.75f, true) {
+        new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(BACKLOG),
+            DaemonThreads.named("events-" + component)), new LinkedHashMap<>(16, 0.75f, true) {
           @Override
           protected boolean removeEldestEntry(Map.Entry<String, Event> eldest) {
             return size() > REMEMBERED;

@@ -1,5 +1,6 @@
 package io.skiff.client.workqueue;
 
+import io.skiff.client.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -41,11 +42,7 @@ public final class WorkQueue<K> implements AutoCloseable {
 
   /** A queue whose delayed adds wait on a timer thread of its own, named after the queue. */
   public WorkQueue(String name, Duration baseDelay, Duration maxDelay) {
-    this(Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, name + "-delays");
-      t.setDaemon(true);
-      return t;
-    }), baseDelay, maxDelay);
+    this(Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name + "-delays")), baseDelay, maxDelay);
   }
 
   /** A queue whose delayed adds wait on {@code timer}, which is shut down with the queue. */

@@ -7,10 +7,11 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.skiff.client.DaemonThreads;
 import io.skiff.controlplane.kinds.Kinds;
+import io.skiff.controlplane.master.ApiResources;
 import io.skiff.controlplane.registry.Kind;
 import io.skiff.store.raft.StorePeer;
-import io.skiff.controlplane.master.ApiResources;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -35,11 +36,8 @@ public final class ApiServer implements AutoCloseable {
   private final ClusterService cluster;
   private final PodLogs podLogs;
   private final HealthStatusManager health = new HealthStatusManager();
-  private final ExecutorService handlers = Executors.newFixedThreadPool(HANDLER_THREADS, r -> {
-    Thread t = new Thread(r, "api-handler");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService handlers =
+      Executors.newFixedThreadPool(HANDLER_THREADS, DaemonThreads.numbered("api-handler"));
   private Server server;
 
   public ApiServer(ApiResources resources, StorePeer peer) {

@@ -3,6 +3,7 @@ package io.skiff.controlplane.controllers;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.skiff.api.v1.Lease;
+import io.skiff.client.DaemonThreads;
 import io.skiff.client.FencingToken;
 import io.skiff.client.ResourceClient;
 import io.skiff.client.ResourceTypes;
@@ -37,11 +38,7 @@ public final class ControllerManager implements AutoCloseable {
   private final Clock clock;
   private final Function<ControllerContext, List<Controller>> controllers;
   private final LeaderElector elector;
-  private final ExecutorService terms = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "controller-terms");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService terms = Executors.newSingleThreadExecutor(DaemonThreads.named("controller-terms"));
   private final List<Controller> running = new ArrayList<>();
   private ControllerContext context;
 

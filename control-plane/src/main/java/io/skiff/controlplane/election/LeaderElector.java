@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import io.skiff.api.v1.Lease;
 import io.skiff.api.v1.LeaseSpec;
 import io.skiff.api.v1.ObjectMeta;
+import io.skiff.client.DaemonThreads;
 import io.skiff.client.FencingToken;
 import io.skiff.client.ResourceClient;
 import java.time.Clock;
@@ -65,8 +66,7 @@ public final class LeaderElector implements AutoCloseable {
     this.wallClock = wallClock;
     this.nanos = nanos;
     this.callbacks = callbacks;
-    this.thread = new Thread(this::run, "leader-election");
-    thread.setDaemon(true);
+    this.thread = DaemonThreads.thread("leader-election", this::run);
   }
 
   public LeaderElector start() {

@@ -2,6 +2,7 @@ package io.skiff.controlplane.master;
 
 import com.google.protobuf.Message;
 import io.skiff.api.v1.Namespace;
+import io.skiff.client.DaemonThreads;
 import io.skiff.controlplane.kinds.Kinds;
 import io.skiff.controlplane.kinds.StoreNamespaceGate;
 import io.skiff.controlplane.registry.Kind;
@@ -25,8 +26,8 @@ public final class ApiResources implements AutoCloseable {
   private final ScheduledExecutorService timer;
 
   public ApiResources(Store store, Clock clock, int maxObjectBytes, WatchCacheSettings cacheSettings) {
-    this.deliveries = Executors.newFixedThreadPool(2, daemon("watch-delivery"));
-    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("watch-timer"));
+    this.deliveries = Executors.newFixedThreadPool(2, DaemonThreads.numbered("watch-delivery"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("watch-timer"));
     WatchCache<Namespace> namespaceCache = new WatchCache<>(Kinds.NAMESPACES, store, cacheSettings, deliveries, timer);
     Registry<Namespace> namespaces =
         new Registry<>(Kinds.NAMESPACES, store, null, namespaceCache::stored, clock, maxObjectBytes);
@@ -72,11 +73,4 @@ public final class ApiResources implements AutoCloseable {
     timer.shutdownNow();
   }
 
-  static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
-  }
 }

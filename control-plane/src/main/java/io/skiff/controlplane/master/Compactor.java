@@ -24,7 +24,8 @@ final class Compactor implements AutoCloseable {
 
   Compactor(Store store, Duration interval) {
     this.store = store;
-    this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(ApiResources.daemon("compactor"));
+    this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        io.skiff.client.DaemonThreads.named("compactor"));
     timer.scheduleWithFixedDelay(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 

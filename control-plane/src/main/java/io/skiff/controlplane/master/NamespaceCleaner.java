@@ -29,7 +29,8 @@ final class NamespaceCleaner implements AutoCloseable {
 
   NamespaceCleaner(ApiResources resources, Duration interval) {
     this.resources = resources;
-    this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(ApiResources.daemon("namespace-cleaner"));
+    this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        io.skiff.client.DaemonThreads.named("namespace-cleaner"));
     timer.scheduleWithFixedDelay(this::sweep, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -1,6 +1,7 @@
 package io.skiff.controlplane.scheduler;
 
 import io.skiff.api.v1.Pod;
+import io.skiff.client.DaemonThreads;
 import io.skiff.controlplane.controllers.Controller;
 import io.skiff.controlplane.controllers.ControllerContext;
 import io.skiff.controlplane.scheduler.policy.Decision;
@@ -10,9 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +46,8 @@ public final class Scheduler implements Controller {
       throw new IllegalStateException("the scheduler must be built before the context's informers start");
     }
     this.ctx = ctx;
-    this.writers = Executors.newFixedThreadPool(WRITERS, daemons("scheduler-writer-"));
-    this.timer = Executors.newSingleThreadScheduledExecutor(daemons("scheduler-timer-"));
+    this.writers = Executors.newFixedThreadPool(WRITERS, DaemonThreads.numbered("scheduler-writer"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("scheduler-timer"));
     this.binder = new Binder(ctx.podClient(), ctx.events(), cache, queue, writers);
     this.failures = new FailureReporter(ctx.podClient(), ctx.events(), queue, ctx.clock(), writers);
     ClusterEvents events = new ClusterEvents(cache, queue);
@@ -63,8 +62,7 @@ public final class Scheduler implements Controller {
 
   @Override
   public void start() {
-    thread = new Thread(() -> queue.process(this::scheduleOne, this::failed), "scheduler");
-    thread.setDaemon(true);
+    thread = DaemonThreads.thread("scheduler", () -> queue.process(this::scheduleOne, this::failed));
     thread.start();
     long check = Math.max(1, PARKED_RETRY.toMillis() / 10);
     timer.scheduleWithFixedDelay(() -> queue.moveParkedOlderThan(PARKED_RETRY), check, check, TimeUnit.MILLISECONDS);
@@ -112,12 +110,4 @@ public final class Scheduler implements Controller {
     }
   }
 
-  private static ThreadFactory daemons(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
 }

@@ -3,6 +3,7 @@ package io.skiff.controlplane.watch;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.grpc.Status;
+import io.skiff.client.DaemonThreads;
 import io.skiff.controlplane.registry.ApiException;
 import io.skiff.controlplane.registry.Kind;
 import io.skiff.controlplane.registry.ObjectFilter;
@@ -81,11 +82,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     this.ring = new EventRing<>(settings.capacity());
     this.deliveries = deliveries;
     this.timer = timer;
-    this.events = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "watch-cache-" + kind.resource());
-      t.setDaemon(true);
-      return t;
-    });
+    this.events = Executors.newSingleThreadExecutor(DaemonThreads.named("watch-cache-" + kind.resource()));
   }
 
   /** Lists the kind and starts following the store. Blocks until the list is loaded. */

@@ -1,5 +1,8 @@
 package io.skiff.agent.podman;
 
+import io.skiff.agent.runtime.ContainerRuntime;
+import io.skiff.agent.runtime.RuntimeError;
+import io.skiff.client.DaemonThreads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-
-import io.skiff.agent.runtime.ContainerRuntime;
-import io.skiff.agent.runtime.RuntimeError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +42,7 @@ final class PodmanEvents implements ContainerRuntime.Subscription {
     this.transport = transport;
     this.filters = filters;
     this.listener = listener;
-    this.reader = new Thread(this::readLoop, "podman-events-" + THREADS.incrementAndGet());
-    this.reader.setDaemon(true);
+    this.reader = DaemonThreads.thread("podman-events-" + THREADS.incrementAndGet(), this::readLoop);
   }
 
   /**

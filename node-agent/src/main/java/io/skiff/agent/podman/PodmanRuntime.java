@@ -1,5 +1,18 @@
 package io.skiff.agent.podman;
 
+import io.skiff.agent.runtime.ContainerConfig;
+import io.skiff.agent.runtime.ContainerRuntime;
+import io.skiff.agent.runtime.ContainerStatus;
+import io.skiff.agent.runtime.ExecResult;
+import io.skiff.agent.runtime.LogOptions;
+import io.skiff.agent.runtime.LogSink;
+import io.skiff.agent.runtime.RuntimeError.Kind;
+import io.skiff.agent.runtime.RuntimeError;
+import io.skiff.agent.runtime.RuntimeEvent;
+import io.skiff.agent.runtime.RuntimeLabels;
+import io.skiff.agent.runtime.SandboxConfig;
+import io.skiff.agent.runtime.SandboxStatus;
+import io.skiff.client.DaemonThreads;
 import java.io.Closeable;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,21 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-
-import io.skiff.agent.runtime.ContainerConfig;
-import io.skiff.agent.runtime.ContainerRuntime;
-import io.skiff.agent.runtime.ContainerStatus;
-import io.skiff.agent.runtime.ExecResult;
-import io.skiff.agent.runtime.LogOptions;
-import io.skiff.agent.runtime.LogSink;
-import io.skiff.agent.runtime.RuntimeError;
-import io.skiff.agent.runtime.RuntimeError.Kind;
-import io.skiff.agent.runtime.RuntimeEvent;
-import io.skiff.agent.runtime.RuntimeLabels;
-import io.skiff.agent.runtime.SandboxConfig;
-import io.skiff.agent.runtime.SandboxStatus;
 
 /**
  * The agent's runtime on Podman. A sandbox is a Podman pod: its infra container holds the network
@@ -51,18 +50,13 @@ public final class PodmanRuntime implements ContainerRuntime, Closeable {
 
   /** Podman's container states in which a process may run. */
   private static final Set<String> STOPPABLE = Set.of("running", "paused", "stopping");
-  private static final AtomicInteger STOPPER_THREADS = new AtomicInteger();
 
   private final PodmanClient podman;
   private final KernelOomWatcher oomWatcher;
   /** The labels everything this runtime creates carries, and that everything it lists must carry. */
   private final Map<String, String> scope;
   /** Runs the parallel stops of a sandbox's containers; threads end when idle. */
-  private final ExecutorService stoppers = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "podman-stop-" + STOPPER_THREADS.incrementAndGet());
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService stoppers = Executors.newCachedThreadPool(DaemonThreads.numbered("podman-stop"));
 
   PodmanRuntime(PodmanClient podman, KernelOomWatcher oomWatcher) {
     this(podman, oomWatcher, MANAGED);

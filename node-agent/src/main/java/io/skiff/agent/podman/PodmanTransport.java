@@ -1,5 +1,11 @@
 package io.skiff.agent.podman;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.skiff.agent.runtime.RuntimeError.Kind;
+import io.skiff.agent.runtime.RuntimeError;
+import io.skiff.client.DaemonThreads;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,12 +21,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.skiff.agent.runtime.RuntimeError;
-import io.skiff.agent.runtime.RuntimeError.Kind;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -62,11 +62,8 @@ final class PodmanTransport implements Closeable {
   private final CloseableHttpClient http;
   private final ObjectMapper json = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-  private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "podman-request-deadlines");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService deadlines =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("podman-request-deadlines"));
 
   PodmanTransport(Path socket, Duration requestTimeout) {
     this.socket = socket;

@@ -1,6 +1,7 @@
 package io.skiff.agent.runtime;
 
 import io.skiff.agent.threads.SerialExecutor;
+import io.skiff.client.DaemonThreads;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,11 +54,7 @@ public final class InMemoryRuntime implements ContainerRuntime, AutoCloseable {
 
   /** A runtime with a timer thread of its own. */
   public InMemoryRuntime() {
-    this(Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "memory-runtime");
-      t.setDaemon(true);
-      return t;
-    }));
+    this(Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("memory-runtime")));
   }
 
   /** A runtime whose timers and events run on {@code timers} (which it shuts down when closed). */
@@ -175,8 +172,7 @@ public final class InMemoryRuntime implements ContainerRuntime, AutoCloseable {
     }
     List<Thread> stops = new ArrayList<>();
     for (MemoryContainer member : members) {
-      Thread stop = new Thread(() -> stop(member, grace), "memory-runtime-stop");
-      stop.setDaemon(true);
+      Thread stop = DaemonThreads.thread("memory-runtime-stop", () -> stop(member, grace));
       stop.start();
       stops.add(stop);
     }

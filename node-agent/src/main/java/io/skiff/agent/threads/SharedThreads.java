@@ -1,5 +1,6 @@
 package io.skiff.agent.threads;
 
+import io.skiff.client.DaemonThreads;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,7 +24,7 @@ public final class SharedThreads implements AgentThreads, AutoCloseable {
 
   private static ScheduledThreadPoolExecutor pool(String name, int threads) {
     ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(threads,
-        DedicatedThreads.daemons(name, threads));
+        DaemonThreads.forPool(name, threads));
     // a thousand parts cancel their timers on stop: cancelled tasks must not wait out their delays in the queue
     pool.setRemoveOnCancelPolicy(true);
     return pool;
@@ -42,7 +43,7 @@ public final class SharedThreads implements AgentThreads, AutoCloseable {
   /** A cached pool per part: no thread until a task comes, and its threads end a minute after their last task. */
   @Override
   public ExecutorService onDemand(String name) {
-    return Executors.newCachedThreadPool(DedicatedThreads.daemons(name, 1));
+    return Executors.newCachedThreadPool(DaemonThreads.named(name));
   }
 
   @Override

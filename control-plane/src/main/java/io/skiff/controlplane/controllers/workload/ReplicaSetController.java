@@ -11,6 +11,7 @@ import io.skiff.api.v1.PodTemplateSpec;
 import io.skiff.api.v1.Preconditions;
 import io.skiff.api.v1.ReplicaSet;
 import io.skiff.api.v1.ReplicaSetStatus;
+import io.skiff.client.DaemonThreads;
 import io.skiff.client.ResourceTypes;
 import io.skiff.client.cache.Informer;
 import io.skiff.client.events.EventRecorder;
@@ -55,11 +56,7 @@ public final class ReplicaSetController implements Controller {
     this.loop = new ReconcileLoop(name(), ctx.settings().workers(), this::reconcile);
     this.expectations = new Expectations(ctx.clock());
     this.claims = new Claims<>(ctx.podClient());
-    this.calls = Executors.newFixedThreadPool(PARALLEL_CALLS, r -> {
-      Thread t = new Thread(r, name() + "-calls");
-      t.setDaemon(true);
-      return t;
-    });
+    this.calls = Executors.newFixedThreadPool(PARALLEL_CALLS, DaemonThreads.named(name() + "-calls"));
   }
 
   @Override
