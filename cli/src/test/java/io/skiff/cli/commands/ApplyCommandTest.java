@@ -57,14 +57,16 @@ class ApplyCommandTest extends CliTest {
     Skiff.Result first = skiff.run("apply", "-f", dir.toString());
     assertEquals(0, first.code(), first.toString());
     // the test made the namespace; the manifest adds a label to it
-    assertEquals("namespace/" + namespace + " configured\nreplicaset.apps/cache created\npod/hello created\n"
-        + "deployment.apps/web created\ndeployment.apps/worker created\n", first.out());
+    assertEquals("namespace/" + namespace + " configured\nreplicaset.apps/cache created\n"
+        + "deployment.apps/hello created\npod/hello created\ndeployment.apps/web created\n"
+        + "deployment.apps/worker created\n", first.out());
     long version = deployment("web").getMetadata().getResourceVersion();
 
     Skiff.Result second = skiff.run("apply", "-f", dir.toString());
     assertEquals(0, second.code(), second.toString());
-    assertEquals("namespace/" + namespace + " unchanged\nreplicaset.apps/cache unchanged\npod/hello unchanged\n"
-        + "deployment.apps/web unchanged\ndeployment.apps/worker unchanged\n", second.out());
+    assertEquals("namespace/" + namespace + " unchanged\nreplicaset.apps/cache unchanged\n"
+        + "deployment.apps/hello unchanged\npod/hello unchanged\ndeployment.apps/web unchanged\n"
+        + "deployment.apps/worker unchanged\n", second.out());
     assertEquals(version, deployment("web").getMetadata().getResourceVersion(), "nothing was written");
 
     Deployment web = deployment("web");
