@@ -3,31 +3,15 @@ package io.skiff.controlplane.controllers.workload;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import io.skiff.client.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ExpectationsTest {
-  private Instant now = Instant.parse("2024-01-01T00:00:00Z");
-  private final Expectations expectations = new Expectations(new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  });
+  private final ManualClock clock = new ManualClock(Instant.parse("2024-01-01T00:00:00Z"));
+  private final Expectations expectations = new Expectations(clock);
 
   @Test
   void anOwnerWithNothingPendingIsSatisfied() {
@@ -56,9 +40,9 @@ class ExpectationsTest {
   @Test
   void expectationsExpireSoALostEventCannotStallAnOwner() {
     expectations.expectCreations("ns/rs", 1);
-    now = now.plus(Expectations.TTL).minusSeconds(1);
+    clock.advance(Expectations.TTL.minusSeconds(1));
     assertFalse(expectations.satisfied("ns/rs"));
-    now = now.plus(Duration.ofSeconds(2));
+    clock.advance(Duration.ofSeconds(2));
     assertTrue(expectations.satisfied("ns/rs"));
   }
 
