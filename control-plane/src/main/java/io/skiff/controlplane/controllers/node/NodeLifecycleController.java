@@ -229,14 +229,13 @@ public final class NodeLifecycleController implements Controller {
         next = next == null || wait.compareTo(next) < 0 ? wait : next;
         continue;
       }
-      evict(pod, node.getMetadata().getName());
+      evict(pod, node.getMetadata().getName(), pod.getMetadata().hasDeletionTimestamp());
     }
     return next;
   }
 
-  /** Evicts a pod; a pod already being deleted (its agent unreachable) is removed for good. */
-  private void evict(Pod pod, String node) {
-    boolean force = pod.getMetadata().hasDeletionTimestamp();
+  /** Evicts a pod, or with {@code force} removes it for good (nothing on its node can stop it any more). */
+  private void evict(Pod pod, String node, boolean force) {
     DeleteRequest.Builder delete = DeleteRequest.newBuilder().setNamespace(pod.getMetadata().getNamespace())
         .setName(pod.getMetadata().getName())
         .setPreconditions(Preconditions.newBuilder().setUid(pod.getMetadata().getUid()));
@@ -266,14 +265,11 @@ public final class NodeLifecycleController implements Controller {
   private Duration removePodsOfMissingNode(String name) {
     lastSeen.remove(name);
     for (Pod pod : ctx.pods().byIndex(ControllerContext.BY_NODE, name)) {
-      if (!pod.getMetadata().hasDeletionTimestamp() || instant(pod.getMetadata().getDeletionTimestamp())
-          .isBefore(ctx.clock().instant())) {
-        evict(pod.toBuilder().setMetadata(pod.getMetadata().toBuilder()
-            .setDeletionTimestamp(pod.getMetadata().getDeletionTimestamp())).build(), name);
-      }
+      evict(pod, name, true);
     }
     return null;
   }
+
 
   /** The Ready condition's status, or "" when the node has none. */
   private static String ready(Node node) {
