@@ -216,6 +216,7 @@ print_tables() {
     printf '  %-56s %s\n' \
       "pods bound / s, overall (first create to last bind)" "$(cell sched.overall_pps) (${RES[sched.bound]} bound in ${RES[sched.seconds]} s)" \
       "pods bound / s, steady (10% to 90% bound)" "$(cell sched.steady_pps)" \
+      "first bind, after the first create" "$(cell sched.first_bind_s) s" \
       "creates / s taken by the API" "$(cell sched.create_rps) (p50 $(cell sched.create_p50_ms) ms, p99 $(cell sched.create_p99_ms) ms)" \
       "create-to-bound ms, p50 / p90 / p99 / max" "$(cell sched.p50_ms) / $(cell sched.p90_ms) / $(cell sched.p99_ms) / $(cell sched.max_ms)" \
       "master CPU over the run" "$(cell sched.master_cpu_s) s = $(cell sched.master_cpu_pct)% of a core" \
@@ -229,12 +230,14 @@ print_tables() {
     local round write bind
     echo
     printf 'failover: three masters (3 s leader lease), %s hollow nodes, %s rounds\n' "$FAILOVER_NODES" "$ROUNDS"
-    printf '  %5s %7s %13s %15s %15s %11s\n' round killed "store leader" "first write ms" "first bind ms" "new leader"
+    printf '  %5s %7s %13s %15s %15s %11s %22s\n' round killed "store leader" "first write ms" "first bind ms" \
+      "new leader" "write sent at kill ms"
     for ((round = 1; round <= ROUNDS; round++)); do
       [[ -n ${RES[failover.$round.killed]:-} ]] || { printf '  %5s %s\n' "$round" "failed"; continue; }
-      printf '  %5s %7s %13s %15s %15s %11s\n' "$round" "$(cell "failover.$round.killed")" \
+      printf '  %5s %7s %13s %15s %15s %11s %22s\n' "$round" "$(cell "failover.$round.killed")" \
         "$(cell "failover.$round.store_leader")" "$(cell "failover.$round.write_ms")" \
-        "$(cell "failover.$round.bind_ms")" "$(cell "failover.$round.new_leader")"
+        "$(cell "failover.$round.bind_ms")" "$(cell "failover.$round.new_leader")" \
+        "$(cell "failover.$round.kill_write")"
     done
     read -r write write_max <<<"$(stats write_ms)"
     read -r bind bind_max <<<"$(stats bind_ms)"

@@ -8,19 +8,16 @@ import io.skiff.api.v1.GetRequest;
 import io.skiff.api.v1.LeasesGrpc;
 import io.skiff.api.v1.MembersRequest;
 import io.skiff.api.v1.PodsGrpc;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One round of the controller leader's failover, on three masters: find the master whose scheduler
  * and controllers run (the Lease skiff-system/skiff-controller-manager names it: its holder is
  * "&lt;master id&gt;-&lt;random&gt;"), kill it with SIGKILL, and measure from the kill to (a) the first write
- * the surviving masters acknowledge — a pod create, tried through each survivor in a loop — and (b)
+ * the surviving masters acknowledge — a {@link WriteStream} of pod creates through them — and (b)
  * the new leader's first scheduling decision: one of those pods seen bound by a watch through a
  * survivor. Before the kill, a pod created through each master must get bound, so every master
  * serves and a leader schedules. Restarting the killed master is the caller's (scripts/bench-scheduler.sh).
@@ -29,8 +26,6 @@ final class LeaderFailover {
   static final String NAMESPACE = "failover";
   private static final String LEASE_NAMESPACE = "skiff-system";
   private static final String LEASE_NAME = "skiff-controller-manager";
-  /** How long one try of a write after the kill may take before the next starts. */
-  private static final long WRITE_TRY_MS = 2_000;
 
   private final Map<String, ManagedChannel> masters;
   private final Map<String, Long> pids;
@@ -55,20 +50,22 @@ final class LeaderFailover {
       System.err.printf(Locale.ROOT, "[%s] round %d: %s (bound: %.0f s)%n", label, round, e.getMessage(), maxSeconds);
       return false;
     }
-    double writeMs = (o.ack.at - o.killedAt) / 1e6;
+    WriteStream.Ack ack = o.writes.first();
+    double writeMs = (ack.at() - o.killedAt) / 1e6;
     double bindMs = (o.boundAt - o.killedAt) / 1e6;
     System.out.printf(Locale.ROOT, "[%s] round %d: killed %s (the controller leader; store leader %s): first write"
-            + " acknowledged after %.0f ms (through %s; %d failed tries before, the first %s), first pod bound after"
-            + " %.0f ms; new leader %s%n", label, round, o.killed, o.storeLeader, writeMs, o.ack.via, o.ack.failedTries,
-        o.ack.firstFailure, bindMs, o.newLeader);
+            + " acknowledged after %.0f ms (write %d of the stream, through %s; %d failed), the write sent at the kill"
+            + " %s; first pod bound after %.0f ms; new leader %s%n", label, round, o.killed, o.storeLeader, writeMs,
+        ack.index(), ack.via(), o.writes.failed(), o.writes.firstWrite(), bindMs, o.newLeader);
     System.out.printf(Locale.ROOT, "RESULT label=%s round=%d killed=%s store_leader=%s write_ms=%.1f bind_ms=%.1f"
-            + " new_leader=%s write_via=%s failed_tries=%d%n", label, round, o.killed, o.storeLeader, writeMs, bindMs,
-        o.newLeader, o.ack.via, o.ack.failedTries);
+            + " new_leader=%s write_via=%s write_index=%d kill_write=%s%n", label, round, o.killed, o.storeLeader, writeMs,
+        bindMs, o.newLeader, ack.via(), ack.index(), o.writes.firstWrite().compact());
     return true;
   }
 
   /** What a round saw; times are nanoTimes. */
-  private record Outcome(String killed, String storeLeader, long killedAt, Ack ack, long boundAt, String newLeader) {
+  private record Outcome(String killed, String storeLeader, long killedAt, WriteStream.Outcome writes, long boundAt,
+      String newLeader) {
   }
 
   /** A round that cannot go on, and why. */
@@ -80,8 +77,9 @@ final class LeaderFailover {
 
   private Outcome measure(int round, long deadline) throws InterruptedException {
     String leader = leaderNow(deadline);
-    List<String> survivors = masters.keySet().stream().filter(id -> !id.equals(leader)).sorted().toList();
-    ManagedChannel observer = masters.get(survivors.get(0));
+    Map<String, ManagedChannel> survivors = new TreeMap<>(masters);
+    survivors.remove(leader);
+    ManagedChannel observer = survivors.values().iterator().next();
     ApiConnections.ensureNamespace(observer, NAMESPACE, timeoutMs);
     String prefix = "r" + round + "-" + Long.toString(System.currentTimeMillis() % 1_000_000L, 36) + "-";
     String after = prefix + "after-";
@@ -93,11 +91,14 @@ final class LeaderFailover {
       String storeLeader = ClusterGrpc.newBlockingStub(observer).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
           .members(MembersRequest.getDefaultInstance()).getLeader();
       long killedAt = kill(leader);
-      Ack ack = firstWrite(survivors, after, killedAt, deadline);
+      WriteStream.Outcome writes = new WriteStream(survivors, NAMESPACE, after).run(killedAt, deadline);
+      if (writes == null) {
+        throw new RoundFailed("after killing " + leader + ", no write was acknowledged");
+      }
       if (!watch.awaitBound(name -> name.startsWith(after), deadline)) {
         throw new RoundFailed("after killing " + leader + ", no pod created since was bound" + watch.endedBecause());
       }
-      return new Outcome(leader, storeLeader.isEmpty() ? "-" : storeLeader, killedAt, ack,
+      return new Outcome(leader, storeLeader.isEmpty() ? "-" : storeLeader, killedAt, writes,
           watch.firstBound(name -> name.startsWith(after)).orElseThrow(), leaderNow(deadline));
     }
   }
@@ -153,53 +154,5 @@ final class LeaderFailover {
     }
     process.destroyForcibly();
     return System.nanoTime();
-  }
-
-  /** Where and when the first write after the kill was acknowledged; the tries that failed before, and the first failure. */
-  private record Ack(String via, long at, int failedTries, String firstFailure) {
-  }
-
-  /** Tries pod creates through each survivor, each in a loop, until one is acknowledged. */
-  private Ack firstWrite(List<String> survivors, String prefix, long killed, long deadline)
-      throws InterruptedException {
-    AtomicReference<Ack> first = new AtomicReference<>();
-    AtomicInteger failed = new AtomicInteger();
-    AtomicReference<String> firstFailure = new AtomicReference<>("none");
-    List<Thread> writers = new ArrayList<>();
-    for (String id : survivors) {
-      PodsGrpc.PodsBlockingStub pods = PodsGrpc.newBlockingStub(masters.get(id));
-      Thread writer = new Thread(() -> {
-        for (int attempt = 0; first.get() == null && System.nanoTime() - deadline < 0; attempt++) {
-          try {
-            pods.withDeadlineAfter(WRITE_TRY_MS, TimeUnit.MILLISECONDS)
-                .create(BenchPods.small(NAMESPACE, prefix + id + "-" + attempt));
-            first.compareAndSet(null, new Ack(id, System.nanoTime(), failed.get(), firstFailure.get()));
-          } catch (StatusRuntimeException e) {
-            if (failed.getAndIncrement() == 0) {
-              firstFailure.set(String.format(Locale.ROOT, "%s after %.0f ms through %s", e.getStatus().getCode(),
-                  (System.nanoTime() - killed) / 1e6, id));
-            }
-            try {
-              TimeUnit.MILLISECONDS.sleep(10);
-            } catch (InterruptedException interrupted) {
-              return;
-            }
-          }
-        }
-      }, "writer-" + id);
-      writer.setDaemon(true);
-      writer.start();
-      writers.add(writer);
-    }
-    for (Thread writer : writers) {
-      // the loser's try in flight ends within its own deadline; no need to wait for it
-      while (writer.isAlive() && first.get() == null && System.nanoTime() - deadline < 0) {
-        writer.join(10);
-      }
-    }
-    if (first.get() == null) {
-      throw new RoundFailed("no write was acknowledged after the kill; the first failure: " + firstFailure.get());
-    }
-    return first.get();
   }
 }

@@ -80,6 +80,11 @@ final class SchedulingThroughput {
       return count() == 0 ? 0 : (bound[count() - 1] - firstSent) / 1e9;
     }
 
+    /** From the first create sent to the first bind seen: a stall before scheduling starts shows here. */
+    double firstBindSeconds() {
+      return count() == 0 ? 0 : (bound[0] - firstSent) / 1e9;
+    }
+
     /** Pods per second between the moments {@code from} and {@code to} (fractions) of them were bound. */
     double rate(double from, double to) {
       int a = Math.max(0, (int) Math.ceil(from * count()) - 1);
@@ -126,9 +131,9 @@ final class SchedulingThroughput {
     double overall = seconds > 0 ? binds.count() / seconds : 0;
     double steady = binds.rate(0.1, 0.9);
     System.out.printf(Locale.ROOT, "[%s] %d pods created in %.2f s (%.0f/s; create p50 %.1f ms, p99 %.1f ms; %d errors),"
-            + " %d bound; the last %.2f s after the first create%n", label, creates.ok.sum(), creates.seconds(),
-        creates.ok.sum() / creates.seconds(), createLatency.ms(50), createLatency.ms(99), creates.errors.sum(),
-        binds.count(), seconds);
+            + " %d bound: the first %.2f s and the last %.2f s after the first create%n", label, creates.ok.sum(),
+        creates.seconds(), creates.ok.sum() / creates.seconds(), createLatency.ms(50), createLatency.ms(99),
+        creates.errors.sum(), binds.count(), binds.firstBindSeconds(), seconds);
     System.out.printf(Locale.ROOT, "[%s] scheduled %.0f pods/s overall, %.0f pods/s steady (10%%..90%% bound);"
             + " create-to-bound p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms%n", label, overall, steady, p.ms(50),
         p.ms(90), p.ms(99), p.maxMs());
@@ -139,11 +144,12 @@ final class SchedulingThroughput {
         IntStream.of(binds.perSecond()).mapToObj(Integer::toString).collect(Collectors.joining(" ")));
     if (report) {
       System.out.printf(Locale.ROOT, "RESULT label=%s pods=%d created=%d create_errors=%d bound=%d create_seconds=%.3f"
-              + " create_rps=%.1f create_p50_ms=%.3f create_p99_ms=%.3f seconds=%.3f overall_pps=%.1f steady_pps=%.1f"
+              + " create_rps=%.1f create_p50_ms=%.3f create_p99_ms=%.3f first_bind_s=%.3f seconds=%.3f overall_pps=%.1f steady_pps=%.1f"
               + " p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f master_cpu_s=%.2f master_cpu_pct=%.0f"
               + " master_rss=%d hollow_cpu_s=%.2f hollow_cpu_pct=%.0f%n",
           label, pods, creates.ok.sum(), creates.errors.sum(), binds.count(), creates.seconds(),
-          creates.ok.sum() / creates.seconds(), createLatency.ms(50), createLatency.ms(99), seconds, overall, steady,
+          creates.ok.sum() / creates.seconds(), createLatency.ms(50), createLatency.ms(99), binds.firstBindSeconds(),
+          seconds, overall, steady,
           p.ms(50), p.ms(90), p.ms(99), p.maxMs(), masterCpu, percent(masterCpu, seconds), masterRss, hollowCpu,
           percent(hollowCpu, seconds));
     }
