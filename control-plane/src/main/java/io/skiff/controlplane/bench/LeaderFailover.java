@@ -8,6 +8,7 @@ import io.skiff.api.v1.GetRequest;
 import io.skiff.api.v1.LeasesGrpc;
 import io.skiff.api.v1.MembersRequest;
 import io.skiff.api.v1.PodsGrpc;
+import java.time.LocalTime;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,10 +54,10 @@ final class LeaderFailover {
     WriteStream.Ack ack = o.writes.first();
     double writeMs = (ack.at() - o.killedAt) / 1e6;
     double bindMs = (o.boundAt - o.killedAt) / 1e6;
-    System.out.printf(Locale.ROOT, "[%s] round %d: killed %s (the controller leader; store leader %s): first write"
+    System.out.printf(Locale.ROOT, "[%s] round %d: killed %s at %s (the controller leader; store leader %s): first write"
             + " acknowledged after %.0f ms (write %d of the stream, through %s; %d failed), the write sent at the kill"
-            + " %s; first pod bound after %.0f ms; new leader %s%n", label, round, o.killed, o.storeLeader, writeMs,
-        ack.index(), ack.via(), o.writes.failed(), o.writes.firstWrite(), bindMs, o.newLeader);
+            + " %s; first pod bound after %.0f ms; new leader %s%n", label, round, o.killed, o.killedClock, o.storeLeader,
+        writeMs, ack.index(), ack.via(), o.writes.failed(), o.writes.firstWrite(), bindMs, o.newLeader);
     System.out.printf(Locale.ROOT, "RESULT label=%s round=%d killed=%s store_leader=%s write_ms=%.1f bind_ms=%.1f"
             + " new_leader=%s write_via=%s write_index=%d kill_write=%s%n", label, round, o.killed, o.storeLeader, writeMs,
         bindMs, o.newLeader, ack.via(), ack.index(), o.writes.firstWrite().compact());
@@ -64,8 +65,8 @@ final class LeaderFailover {
   }
 
   /** What a round saw; times are nanoTimes. */
-  private record Outcome(String killed, String storeLeader, long killedAt, WriteStream.Outcome writes, long boundAt,
-      String newLeader) {
+  private record Outcome(String killed, String storeLeader, long killedAt, LocalTime killedClock,
+      WriteStream.Outcome writes, long boundAt, String newLeader) {
   }
 
   /** A round that cannot go on, and why. */
@@ -91,6 +92,7 @@ final class LeaderFailover {
       String storeLeader = ClusterGrpc.newBlockingStub(observer).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
           .members(MembersRequest.getDefaultInstance()).getLeader();
       long killedAt = kill(leader);
+      LocalTime killedClock = LocalTime.now();  // to find the kill in the masters' logs
       WriteStream.Outcome writes = new WriteStream(survivors, NAMESPACE, after).run(killedAt, deadline);
       if (writes == null) {
         throw new RoundFailed("after killing " + leader + ", no write was acknowledged");
@@ -98,7 +100,7 @@ final class LeaderFailover {
       if (!watch.awaitBound(name -> name.startsWith(after), deadline)) {
         throw new RoundFailed("after killing " + leader + ", no pod created since was bound" + watch.endedBecause());
       }
-      return new Outcome(leader, storeLeader.isEmpty() ? "-" : storeLeader, killedAt, writes,
+      return new Outcome(leader, storeLeader.isEmpty() ? "-" : storeLeader, killedAt, killedClock, writes,
           watch.firstBound(name -> name.startsWith(after)).orElseThrow(), leaderNow(deadline));
     }
   }
