@@ -220,8 +220,8 @@ print_tables() {
       "first bind seen, after the first create" "$(cell sched.first_bind_s) s" \
       "creates / s taken by the API" "$(cell sched.create_rps) (p50 $(cell sched.create_p50_ms) ms, p99 $(cell sched.create_p99_ms) ms)" \
       "create-to-bound ms, p50 / p90 / p99 / max" "$(cell sched.p50_ms) / $(cell sched.p90_ms) / $(cell sched.p99_ms) / $(cell sched.max_ms)" \
-      "master CPU over the run" "$(cell sched.master_cpu_s) s = $(cell sched.master_cpu_pct)% of a core" \
-      "hollow nodes' CPU over the run" "$(cell sched.hollow_cpu_s) s = $(cell sched.hollow_cpu_pct)% of a core" \
+      "master CPU over the run" "$(cell sched.master_cpu_s) s in $(cell sched.cpu_wall_s) s = $(cell sched.master_cpu_pct)% of a core" \
+      "hollow nodes' CPU over the run" "$(cell sched.hollow_cpu_s) s in $(cell sched.cpu_wall_s) s = $(cell sched.hollow_cpu_pct)% of a core" \
       "master live heap (after full GC), before -> after pods" "$(mb "${RES[mem.before.live]:-}") -> $(mb "${RES[mem.after.live]:-}") MiB" \
       "master RSS, before -> after pods" "$(mb "${RES[mem.before.rss]:-}") -> $(mb "${RES[mem.after.rss]:-}") MiB"
     printf '  anchors: Kubernetes scheduler_perf ~680 pods/s (5,000 nodes, 10,000 pods); clusterloader2 asks 100 pods/s;\n'

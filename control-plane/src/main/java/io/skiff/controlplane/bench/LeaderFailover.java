@@ -98,7 +98,7 @@ final class LeaderFailover {
         throw new RoundFailed("after killing " + leader + ", no write was acknowledged");
       }
       if (!watch.awaitBound(name -> name.startsWith(after), deadline)) {
-        throw new RoundFailed("after killing " + leader + ", no pod created since was bound" + watch.endedBecause());
+        throw new RoundFailed("after killing " + leader + ", no pod created since was bound");
       }
       return new Outcome(leader, storeLeader.isEmpty() ? "-" : storeLeader, killedAt, killedClock, writes,
           watch.firstBound(name -> name.startsWith(after)).orElseThrow(), leaderNow(deadline));
@@ -140,7 +140,7 @@ final class LeaderFailover {
     for (String id : masters.keySet()) {
       if (!watch.awaitBound(name -> name.equals(prefix + id), deadline)) {
         throw new RoundFailed("the pod created through " + id + " before the kill was not bound"
-            + watch.endedBecause());
+           );
       }
     }
   }
