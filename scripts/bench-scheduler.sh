@@ -8,14 +8,15 @@
 #   throughput  one master and --nodes hollow nodes. --warm pods first (not measured), then --pods
 #               pods (one container, requests cpu 10m and memory 16Mi) created as fast as the API
 #               takes them by --clients clients. Pods bound per second overall (first create sent to
-#               last bind seen) and steady (between 10% and 90% bound); create-to-bound latency
-#               (the create's send to the watch event with spec.nodeName set) p50/p90/p99; the
-#               master's CPU over that interval (/proc/PID/stat); its RSS and live heap (jcmd
-#               GC.class_histogram, after a full GC) before and after the pods
+#               last bind seen) and steady (between 10% and 90% bound), as a client's watch sees the
+#               binds; create-to-bound latency (the create's send to the watch event with
+#               spec.nodeName set) p50/p90/p99; the master's CPU over that interval (/proc/PID/stat);
+#               its RSS and live heap (jcmd GC.class_histogram, after a full GC) before and after the pods
 #   failover    three masters (default 3 s leader lease) and --failover-nodes hollow nodes; --rounds
-#               times: kill -9 the controller leader, then the time to the first write the other
-#               masters acknowledge and to the first pod the new leader binds; restart the killed
-#               master and wait until every master serves. Median and max of both.
+#               times: kill -9 the controller leader, then, from the kill, the time to the first write
+#               the other masters acknowledge (a pod create through them every 25 ms) and to the
+#               first of those pods bound by the new leader; restart the killed master and wait
+#               until every master serves. Median and max of both.
 #
 # usage: scripts/bench-scheduler.sh [--only throughput|failover] [--nodes N] [--pods N] [--warm N]
 #                                   [--clients N] [--rounds N] [--failover-nodes N] [--quick]
@@ -30,7 +31,8 @@
 #   --failover-nodes N  hollow nodes for the failover (default 20)
 #   --quick             a smoke run: --nodes 100 --pods 1000 --warm 200 --rounds 2 --failover-nodes 5
 #   --profile           record the master with JFR (settings=profile) during the measured pods;
-#                       prints the hottest methods and keeps the recording in the work directory
+#                       prints the samples by thread and by innermost Skiff method, and keeps the
+#                       recording in the work directory
 #   --out FILE          also append the RESULT lines and the tables to FILE
 #   --keep              keep the work directory (data, logs, raw client output)
 #
@@ -210,13 +212,14 @@ stats() {
 print_tables() {
   local goal
   if [[ -n ${RES[sched.bound]:-} ]]; then
-    goal=$(awk -v s="${RES[sched.steady_pps]}" 'BEGIN { print (s >= 1000 ? "met" : "NOT met") }')
+    # judged on the overall rate: the steady one is only as good as the watch that sees the binds, and a
+    # watch that falls behind sees them in bursts
+    goal=$(awk -v s="${RES[sched.overall_pps]}" 'BEGIN { print (s >= 1000 ? "met" : "NOT met") }')
     printf 'throughput: one master, %s hollow nodes, %s pods (cpu 10m, memory 16Mi) by %s clients\n' \
       "$NODES" "$PODS" "$CLIENTS"
     printf '  %-56s %s\n' \
       "pods bound / s, overall (first create to last bind)" "$(cell sched.overall_pps) (${RES[sched.bound]} bound in ${RES[sched.seconds]} s)" \
       "pods bound / s, steady (10% to 90% bound)" "$(cell sched.steady_pps)" \
-      "pods bound / s, by the scheduler's Scheduled Events" "$(cell sched.written_pps)" \
       "first bind seen, after the first create" "$(cell sched.first_bind_s) s" \
       "creates / s taken by the API" "$(cell sched.create_rps) (p50 $(cell sched.create_p50_ms) ms, p99 $(cell sched.create_p99_ms) ms)" \
       "create-to-bound ms, p50 / p90 / p99 / max" "$(cell sched.p50_ms) / $(cell sched.p90_ms) / $(cell sched.p99_ms) / $(cell sched.max_ms)" \
@@ -225,7 +228,7 @@ print_tables() {
       "master live heap (after full GC), before -> after pods" "$(mb "${RES[mem.before.live]:-}") -> $(mb "${RES[mem.after.live]:-}") MiB" \
       "master RSS, before -> after pods" "$(mb "${RES[mem.before.rss]:-}") -> $(mb "${RES[mem.after.rss]:-}") MiB"
     printf '  anchors: Kubernetes scheduler_perf ~680 pods/s (5,000 nodes, 10,000 pods); clusterloader2 asks 100 pods/s;\n'
-    printf '  goal here >= 1,000 pods/s (steady): %s\n' "$goal"
+    printf '  goal here >= 1,000 pods/s (overall): %s\n' "$goal"
   fi
   if [[ -n ${RES[failover.1.killed]:-} ]]; then
     local round write bind

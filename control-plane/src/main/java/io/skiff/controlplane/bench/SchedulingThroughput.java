@@ -1,7 +1,6 @@
 package io.skiff.controlplane.bench;
 
 import io.grpc.ManagedChannel;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -16,9 +15,7 @@ import java.util.stream.IntStream;
  * closed loop), while a {@link BindWatch} notes when each is seen bound. Reports pods bound per second
  * overall (first create sent to last bind seen) and in steady state (between the moments 10% and 90%
  * of them were bound), the create-to-bound latency (the create's send to the watch event that has
- * spec.nodeName), and the CPU the master and the hollow nodes used over the same interval. Beside
- * what the watch saw, the pace the scheduler itself kept ({@link ScheduledEvents}): a watch that falls
- * behind shows binds late, and in bursts.
+ * spec.nodeName), and the CPU the master and the hollow nodes used over the same interval.
  *
  * <p>Send times are written by the clients' threads into a concurrent map and read after the run.
  */
@@ -49,7 +46,6 @@ final class SchedulingThroughput {
     }, clients, namespace, ApiConnections.runId(label), timeoutMs);
     try (BindWatch watch = BindWatch.start(channels.get(0), namespace, timeoutMs)) {
       long deadline = System.nanoTime() + (long) (maxSeconds * 1e9);
-      long startSecond = Instant.now().getEpochSecond();
       long cpuFrom = System.nanoTime();
       double masterCpu = master.cpuSeconds();
       double hollowCpu = hollow == null ? 0 : hollow.cpuSeconds();
@@ -71,30 +67,18 @@ final class SchedulingThroughput {
       if (creates.errors.sum() > 0) {
         System.err.printf("[%s] %d creates failed: %s%n", label, creates.errors.sum(), creates.errorSummary());
       }
-      int[] written = ScheduledEvents.perSecond(channels.get(0), namespace, startSecond, binds.count(), 10_000,
-          timeoutMs);
-      print(label, pods, new Measured(creates, load.latencies(), binds, written, cpuSeconds, masterCpu, hollowCpu,
+      print(label, pods, new Measured(creates, load.latencies(), binds, cpuSeconds, masterCpu, hollowCpu,
           master.rssBytes()), report);
       return all && created == pods;
     }
   }
 
   /**
-   * Everything a run reports. {@code written}: binds per second as the scheduler's Events date them;
-   * {@code masterCpu} and {@code hollowCpu}: CPU seconds used in the {@code cpuSeconds} from the first
-   * create to the last bind seen (or to giving up).
+   * Everything a run reports. {@code masterCpu} and {@code hollowCpu}: CPU seconds used in the
+   * {@code cpuSeconds} from the first create to the last bind seen (or to giving up).
    */
-  private record Measured(PodLoad.Phase creates, LatencyLog.Percentiles createLatency, Binds binds, int[] written,
+  private record Measured(PodLoad.Phase creates, LatencyLog.Percentiles createLatency, Binds binds,
       double cpuSeconds, double masterCpu, double hollowCpu, long masterRss) {
-
-    /** Binds per second from the first second with a Scheduled Event to the last. */
-    double writtenRate() {
-      int first = 0;
-      while (first < written.length && written[first] == 0) {
-        first++;
-      }
-      return first == written.length ? 0 : (double) IntStream.of(written).sum() / (written.length - first);
-    }
   }
 
   /** Send and bound times of the pods seen bound, in order of binding. */
@@ -168,23 +152,18 @@ final class SchedulingThroughput {
     System.out.printf(Locale.ROOT, "[%s] master CPU %.1f s in %.1f s (%.0f%% of a core), RSS %d MiB; hollow nodes CPU"
             + " %.1f s (%.0f%%)%n", label, m.masterCpu, m.cpuSeconds, percent(m.masterCpu, m.cpuSeconds),
         m.masterRss >> 20, m.hollowCpu, percent(m.hollowCpu, m.cpuSeconds));
-    System.out.printf("[%s] bound per second, as the watch saw them: %s%n", label, joined(binds.perSecond()));
-    System.out.printf(Locale.ROOT, "[%s] bound per second, as the scheduler's Events date them: %s (%.0f/s from the"
-        + " first)%n", label, joined(m.written), m.writtenRate());
+    System.out.printf("[%s] bound per second: %s%n", label,
+        IntStream.of(binds.perSecond()).mapToObj(Integer::toString).collect(Collectors.joining(" ")));
     if (report) {
       System.out.printf(Locale.ROOT, "RESULT label=%s pods=%d created=%d create_errors=%d bound=%d create_seconds=%.3f"
               + " create_rps=%.1f create_p50_ms=%.3f create_p99_ms=%.3f first_bind_s=%.3f seconds=%.3f overall_pps=%.1f"
-              + " steady_pps=%.1f written_pps=%.1f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f cpu_wall_s=%.2f"
+              + " steady_pps=%.1f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f cpu_wall_s=%.2f"
               + " master_cpu_s=%.2f master_cpu_pct=%.0f master_rss=%d hollow_cpu_s=%.2f hollow_cpu_pct=%.0f%n",
           label, pods, creates.ok.sum(), creates.errors.sum(), binds.count(), creates.seconds(),
           creates.ok.sum() / creates.seconds(), m.createLatency.ms(50), m.createLatency.ms(99),
-          binds.firstBindSeconds(), seconds, overall, steady, m.writtenRate(), p.ms(50), p.ms(90), p.ms(99), p.maxMs(),
+          binds.firstBindSeconds(), seconds, overall, steady, p.ms(50), p.ms(90), p.ms(99), p.maxMs(),
           m.cpuSeconds, m.masterCpu, percent(m.masterCpu, m.cpuSeconds), m.masterRss, m.hollowCpu, percent(m.hollowCpu, m.cpuSeconds));
     }
-  }
-
-  private static String joined(int[] counts) {
-    return IntStream.of(counts).mapToObj(Integer::toString).collect(Collectors.joining(" "));
   }
 
   private static double percent(double cpuSeconds, double seconds) {
