@@ -11,6 +11,7 @@ import io.skiff.api.v1.PodsGrpc;
 import java.time.LocalTime;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +28,9 @@ final class LeaderFailover {
   static final String NAMESPACE = "failover";
   private static final String LEASE_NAMESPACE = "skiff-system";
   private static final String LEASE_NAME = "skiff-controller-manager";
+  /** What a read of the lease may meet while the masters settle (no lease yet, a master away): ask again. */
+  private static final Set<Status.Code> PASSING = Set.of(Status.Code.UNAVAILABLE, Status.Code.NOT_FOUND,
+      Status.Code.DEADLINE_EXCEEDED);
 
   private final Map<String, ManagedChannel> masters;
   private final Map<String, Long> pids;
@@ -120,8 +124,7 @@ final class LeaderFailover {
           }
           break;  // no holder yet, or one we do not know: ask again in a moment
         } catch (StatusRuntimeException e) {
-          if (e.getStatus().getCode() != Status.Code.UNAVAILABLE && e.getStatus().getCode() != Status.Code.NOT_FOUND
-              && e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED) {
+          if (!PASSING.contains(e.getStatus().getCode())) {
             throw e;
           }
         }
@@ -139,8 +142,7 @@ final class LeaderFailover {
     }
     for (String id : masters.keySet()) {
       if (!watch.awaitBound(name -> name.equals(prefix + id), deadline)) {
-        throw new RoundFailed("the pod created through " + id + " before the kill was not bound"
-           );
+        throw new RoundFailed("the pod created through " + id + " before the kill was not bound");
       }
     }
   }

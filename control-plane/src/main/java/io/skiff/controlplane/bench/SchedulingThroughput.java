@@ -37,6 +37,7 @@ final class SchedulingThroughput {
   /**
    * Creates the pods and waits until all are seen bound or {@code maxSeconds} pass; prints the
    * result lines (the RESULT line only if {@code report}); false if some pod was not created or not bound.
+   * {@code hollow} may be null (no hollow-node process to measure).
    */
   boolean run(String label, int pods, double maxSeconds, ProcessStats master, ProcessStats hollow, boolean report)
       throws InterruptedException {
