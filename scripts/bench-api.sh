@@ -34,19 +34,21 @@
 # Masters use the documented ports (API 6443/6444/6445, store 2379/22379/32379, Raft
 # 12380/22380/32380); the script stops if one is taken. Clients run with C1 only and the serial GC
 # (BENCH_JAVA_OPTS), so that they take little of the CPU that the masters need; masters run with
-# SKIFF_JAVA_OPTS (default -XX:+UseParallelGC, as scripts/store-cluster.sh). Every client phase is
-# bounded by BENCH_MAX_SECONDS (default 180), so the script ends by itself. Needs a JDK (jcmd).
+# SKIFF_JAVA_OPTS (default -XX:+UseParallelGC, as scripts/store-cluster.sh) and --controllers false
+# (the API alone). Every client phase is bounded by BENCH_MAX_SECONDS (default 180), so the script
+# ends by itself. Needs a JDK (jcmd).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-JAR=$ROOT/control-plane/target/skiff-control-plane.jar
-CP="$JAR:$ROOT/control-plane/target/lib/*" # the JVM expands lib/*, not the shell
+NAME=bench-api
+# shellcheck source=lib/bench.sh
+source "$ROOT/scripts/lib/bench.sh"
 API_MAIN=io.skiff.controlplane.bench.ApiBenchmark
 STORE_MAIN=io.skiff.store.bench.StoreBenchmark
-MASTER_MAIN=io.skiff.controlplane.master.MasterMain
-read -r -a CLIENT_OPTS <<<"${BENCH_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
-read -r -a MASTER_OPTS <<<"${SKIFF_JAVA_OPTS:--XX:+UseParallelGC}"
 MAX_SECONDS=${BENCH_MAX_SECONDS:-180}
+# the API alone: no scheduler trying to place the pods, no garbage collector deleting them (their
+# owner reference names a ReplicaSet that does not exist)
+MASTER_ARGS=(--controllers false)
 
 ONLY=both
 WARM=100000
@@ -59,16 +61,6 @@ WATCHERS=1000
 WATCH_PODS=1000
 OUT=
 KEEP=false
-
-IDS=(m1 m2 m3)
-declare -A API=([m1]=127.0.0.1:6443 [m2]=127.0.0.1:6444 [m3]=127.0.0.1:6445)
-declare -A STORE=([m1]=127.0.0.1:2379 [m2]=127.0.0.1:22379 [m3]=127.0.0.1:32379)
-declare -A RAFT=([m1]=127.0.0.1:12380 [m2]=127.0.0.1:22380 [m3]=127.0.0.1:32380)
-
-log() { printf 'bench-api: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -n 's/^# \{0,1\}//p'; exit "${1:-2}"; }
-number() { [[ $2 =~ ^[0-9]+$ ]] || die "$1 needs a number, not '$2'"; }
 
 while (($#)); do
   case $1 in
@@ -92,9 +84,6 @@ done
 want() { [[ $ONLY == both || $ONLY == "$1" ]]; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/skiff-bench-api.XXXXXX")
-PIDS=()
-FAILED=0
-declare -A RES=()
 
 cleanup() {
   local status=$?
@@ -107,80 +96,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-port_open() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
-
-# ---- masters ---------------------------------------------------------------------------------
-
-# start_masters N: masters m1..mN, peers of each other, fresh data; waits until every API serves.
-start_masters() {
-  local n=$1 i id peers= apis=
-  for ((i = 0; i < n; i++)); do
-    id=${IDS[$i]}
-    peers+="$id=${RAFT[$id]}/${STORE[$id]},"
-    apis+="${API[$id]},"
-    for addr in "${API[$id]}" "${STORE[$id]}" "${RAFT[$id]}"; do
-      port_open "$addr" && die "$addr is already in use; cannot start master $id"
-    done
-  done
-  peers=${peers%,}
-  APIS=${apis%,}
-  STORES=$(for ((i = 0; i < n; i++)); do printf '%s,' "${STORE[${IDS[$i]}]}"; done)
-  STORES=${STORES%,}
-  rm -rf "$WORK/data"
-  for ((i = 0; i < n; i++)); do
-    id=${IDS[$i]}
-    java "${MASTER_OPTS[@]}" -cp "$CP" "$MASTER_MAIN" --id "$id" --peers "$peers" \
-      --data-dir "$WORK/data/$id" --api-address "${API[$id]}" </dev/null >"$WORK/$id-$n.log" 2>&1 &
-    PIDS+=("$!")
-  done
-  log "started $n master(s) (pids ${PIDS[*]}); waiting for their APIs"
-  local deadline=$((SECONDS + 120)) dead
-  until client "$API_MAIN" wait --apis "$APIS" --max-seconds 5 >/dev/null 2>&1; do
-    dead=
-    for ((i = 0; i < n; i++)); do kill -0 "${PIDS[$i]}" 2>/dev/null || dead+=" ${IDS[$i]}"; done
-    if [[ -n $dead ]] || ((SECONDS >= deadline)); then
-      for ((i = 0; i < n; i++)); do tail -n 20 "$WORK/${IDS[$i]}-$n.log" | sed "s/^/  [${IDS[$i]}] /" >&2; done
-      die "the masters did not serve within 120 s${dead:+ (exited:$dead)} (logs above)"
-    fi
-  done
-}
-
-stop_masters() {
-  ((${#PIDS[@]} > 0)) || return 0
-  local pid deadline=$((SECONDS + 15))
-  kill -TERM "${PIDS[@]}" 2>/dev/null || true
-  for pid in "${PIDS[@]}"; do
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  PIDS=()
-}
-
-# ---- clients ---------------------------------------------------------------------------------
-
-client() {
-  local main=$1
-  shift
-  java "${CLIENT_OPTS[@]}" -cp "$CP" "$main" "$@"
-}
-
-# measure KEY MAIN ARGS...: runs a client, keeps the fields of its RESULT line as RES[KEY.field].
-# Each phase of the client is bounded by BOUND seconds (default BENCH_MAX_SECONDS).
-measure() {
-  local key=$1 out=$WORK/$1.out rc=0 line kv
-  shift
-  client "$@" --max-seconds "${BOUND:-$MAX_SECONDS}" >"$out" 2>"$out.err" || rc=$?
-  sed -n '/^RESULT /!p' "$out" >&2
-  line=$(sed -n 's/^RESULT //p' "$out")
-  if ((rc != 0)) || [[ -z $line ]]; then
-    log "$key failed (exit $rc):"
-    tail -n 5 "$out.err" | sed 's/^/  /' >&2
-    FAILED=1
-  fi
-  [[ -n $OUT && -n $line ]] && printf 'RESULT key=%s %s\n' "$key" "$line" >>"$OUT"
-  for kv in $line; do RES[$key.${kv%%=*}]=${kv#*=}; done
-}
+# ---- rows ------------------------------------------------------------------------------------
 
 # writes SETUP: the warm-up, then the API and store rows of one master set.
 writes() {
@@ -210,15 +126,8 @@ writes() {
 
 # ---- memory ----------------------------------------------------------------------------------
 
-# heap_snapshot PID NAME: class histogram after a full GC (jcmd GC.class_histogram collects first) and RSS.
-heap_snapshot() {
-  jcmd "$1" GC.class_histogram >"$WORK/histo-$2.txt"
-  RES[mem.$2.live]=$(awk '$1 == "Total" { print $3 }' "$WORK/histo-$2.txt")
-  RES[mem.$2.rss]=$(awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$1/status")
-}
-
 memory() {
-  local pid=${PIDS[0]}
+  local pid=${MASTER_PIDS[m1]}
   command -v jcmd >/dev/null || { log "no jcmd (a JDK's tool): no memory numbers"; FAILED=1; return 0; }
   log "memory: before and after $MEM_PODS pods (live heap after a full GC, RSS)"
   heap_snapshot "$pid" before
@@ -234,8 +143,6 @@ memory() {
 
 # ---- report ----------------------------------------------------------------------------------
 
-mb() { awk -v b="${1:-0}" 'BEGIN { printf "%.1f", b / 1048576 }'; }
-cell() { printf '%s' "${RES[$1]:--}"; }
 ratio() {
   awk -v a="${RES[$1.rps]:-}" -v b="${RES[$2.rps]:-}" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else printf "-" }'
 }
@@ -278,15 +185,8 @@ print_tables() {
 
 # ---- main ------------------------------------------------------------------------------------
 
-if ! { [[ -f $JAR ]] && LC_ALL=C grep -qa "${API_MAIN//.//}.class" "$JAR"; }; then
-  log "building (no $API_MAIN in the control-plane jar)"
-  (cd "$ROOT" && mvn -q -B -ntp install -DskipTests)
-fi
-
-busy=$(awk '{ print $1 }' /proc/loadavg)
-log "machine: $(nproc) cores, load average $busy, $(java -version 2>&1 | head -n 1); work dir $WORK"
-awk -v l="$busy" -v n="$(nproc)" 'BEGIN { exit !(l > n / 4) }' \
-  && log "warning: other work is running (load $busy): numbers will be lower than on an idle machine"
+build_if_needed "$API_MAIN" "$JAR" control-plane
+machine_load
 STARTED=$SECONDS
 
 if want one; then
@@ -317,7 +217,7 @@ printf '%s\n' "$tables"
 log "done in $((SECONDS - STARTED)) s"
 if [[ -n $OUT ]]; then
   printf '# %s, %s cores, load before %s, --warm %s --total %s --total-serial %s\n%s\n\n' "$(date '+%F %T')" \
-    "$(nproc)" "$busy" "$WARM" "$TOTAL" "$TOTAL_SERIAL" "$tables" >>"$OUT"
+    "$(nproc)" "$LOAD" "$WARM" "$TOTAL" "$TOTAL_SERIAL" "$tables" >>"$OUT"
   if [[ -f $WORK/histo-growth.txt ]]; then sed 's/^/# grew: /' "$WORK/histo-growth.txt" >>"$OUT"; fi
 fi
 ((FAILED == 0)) || die "some runs failed (see above)"

@@ -1,21 +1,9 @@
 package io.skiff.controlplane.bench;
 
-import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.health.v1.HealthGrpc;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.skiff.api.v1.Namespace;
-import io.skiff.api.v1.NamespacesGrpc;
-import io.skiff.api.v1.ObjectMeta;
 import io.skiff.api.v1.Pod;
 import io.skiff.api.v1.PodsGrpc;
-import io.skiff.store.PeerSpec;
 import io.skiff.store.server.Flags;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -26,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * stubs and prints one human line and one {@code RESULT key=value ...} line per measurement, as
  * {@code io.skiff.store.bench.StoreBenchmark} does for the store. scripts/bench-api.sh runs it.
  */
-public final class ApiBenchmark {
+public final class ApiBenchmark implements BenchMain.Bench {
 
   static final String USAGE = """
       usage: ApiBenchmark MODE --apis HOST:PORT[,HOST:PORT...] [options]
@@ -53,13 +41,11 @@ public final class ApiBenchmark {
 
   private static final Set<String> FLAGS = Set.of("--apis", "--op", "--clients", "--conns", "--total", "--warmup",
       "--pods", "--watchers", "--rate", "--label", "--namespace", "--timeout-ms", "--max-seconds", "--warmup-seconds");
-  private static final String LOGBACK_CONFIG = "io/skiff/store/bench/logback-bench.xml";
 
   private final Flags flags;
   private final String label;
   private final long timeoutMs;
   private final double maxSeconds;
-  private final List<ManagedChannel> channels = new ArrayList<>();
 
   private ApiBenchmark(Flags flags) {
     this.flags = flags;
@@ -69,83 +55,26 @@ public final class ApiBenchmark {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    if (System.getProperty("logback.configurationFile") == null) {
-      System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
-    }
-    if (args.length == 0 || args[0].startsWith("-")) {
-      System.out.print(USAGE);
-      System.exit(args.length == 0 ? 1 : 0);
-    }
-    ApiBenchmark bench;
-    try {
-      Flags flags = Flags.parse(java.util.Arrays.copyOfRange(args, 1, args.length), FLAGS);
-      if (flags.help()) {
-        System.out.print(USAGE);
-        return;
-      }
-      bench = new ApiBenchmark(flags);
-    } catch (IllegalArgumentException e) {
-      System.err.println("ApiBenchmark: " + e.getMessage() + " (see --help)");
-      System.exit(1);
-      return;
-    }
-    int code;
-    try {
-      code = bench.run(args[0]);
-    } catch (IllegalArgumentException e) {
-      System.err.println("ApiBenchmark: " + e.getMessage() + " (see --help)");
-      code = 1;
-    } catch (StatusRuntimeException e) {
-      System.err.println("ApiBenchmark: setup failed: " + e.getStatus());
-      code = 1;
-    } finally {
-      bench.channels.forEach(ManagedChannel::shutdownNow);
-    }
-    System.exit(code);
+    BenchMain.run("ApiBenchmark", USAGE, FLAGS, args, ApiBenchmark::new);
   }
 
-  private int run(String mode) throws InterruptedException {
+  @Override
+  public int run(String mode, ApiConnections connections) throws InterruptedException {
     List<String> apis = List.of(flags.require("--apis").split(","));
     return switch (mode) {
-      case "wait" -> waitServing(apis);
-      case "pod-size" -> podSize(connect(apis, 1));
-      case "load" -> load(connect(apis, (int) flags.positive("--conns", 1)));
-      case "populate" -> populate(connect(apis, (int) flags.positive("--conns", 1)));
-      case "watch" -> watch(connect(apis, (int) flags.positive("--conns", 10)));
+      case "wait" -> connections.awaitServing(apis, maxSeconds) ? 0 : 2;
+      case "pod-size" -> podSize(connections.connect(apis, 1));
+      case "load" -> load(connections.connect(apis, (int) flags.positive("--conns", 1)));
+      case "populate" -> populate(connections.connect(apis, (int) flags.positive("--conns", 1)));
+      case "watch" -> watch(connections.connect(apis, (int) flags.positive("--conns", 10)));
       default -> throw new IllegalArgumentException("unknown mode " + mode);
     };
   }
 
   // ---- modes ----------------------------------------------------------------------------------
 
-  private int waitServing(List<String> apis) throws InterruptedException {
-    long deadline = System.nanoTime() + (long) (maxSeconds * 1e9);
-    for (String api : apis) {
-      ManagedChannel channel = channel(api);
-      channels.add(channel);
-      HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
-      while (!serving(health)) {
-        if (System.nanoTime() - deadline > 0) {
-          System.err.printf("ApiBenchmark: %s not serving within %.0f s%n", api, maxSeconds);
-          return 2;
-        }
-        TimeUnit.MILLISECONDS.sleep(250);
-      }
-    }
-    return 0;
-  }
-
-  private static boolean serving(HealthGrpc.HealthBlockingStub health) {
-    try {
-      return health.withDeadlineAfter(2, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance()).getStatus()
-          == HealthCheckResponse.ServingStatus.SERVING;
-    } catch (StatusRuntimeException notYet) {
-      return false;
-    }
-  }
-
   private int podSize(List<ManagedChannel> chs) {
-    String namespace = namespace();
+    String namespace = namespace(chs);
     Pod pod = PodsGrpc.newBlockingStub(chs.get(0)).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
         .create(BenchPods.pod(namespace, runId() + "-size"));
     // as stored: the key is /registry/pods/<namespace>/<name>; the value the object without its resource_version
@@ -163,9 +92,9 @@ public final class ApiBenchmark {
       default -> throw new IllegalArgumentException("--op must be create or update");
     };
     int clients = (int) flags.positive("--clients", 1);
-    PodLoad load = new PodLoad(chs, op, clients, namespace(), runId(), timeoutMs);
+    PodLoad load = new PodLoad(chs, op, BenchPods::pod, clients, namespace(chs), runId(), timeoutMs);
     load.prepare();
-    long warmup = nonNegative("--warmup");
+    long warmup = flags.nonNegative("--warmup", 0);
     if (warmup > 0) {
       double bound = Math.min(maxSeconds, flags.positive("--warmup-seconds", 10));
       PodLoad.Phase warm = load.run(warmup, bound, false);
@@ -196,8 +125,8 @@ public final class ApiBenchmark {
 
   private int populate(List<ManagedChannel> chs) throws InterruptedException {
     long pods = flags.positive("--pods", 10_000);
-    PodLoad load = new PodLoad(chs, PodLoad.Op.CREATE, (int) flags.positive("--clients", 10), namespace(), runId(),
-        timeoutMs);
+    PodLoad load = new PodLoad(chs, PodLoad.Op.CREATE, BenchPods::pod, (int) flags.positive("--clients", 10),
+        namespace(chs), runId(), timeoutMs);
     PodLoad.Phase phase = load.run(pods, maxSeconds, false);
     if (phase == null || phase.ok.sum() < pods) {
       System.err.printf("[%s] created %s of %d pods%s%n", label, phase == null ? "?" : phase.ok.sum(), pods,
@@ -209,7 +138,7 @@ public final class ApiBenchmark {
   }
 
   private int watch(List<ManagedChannel> chs) throws InterruptedException {
-    String namespace = ensureNamespace(chs.get(0), runId());
+    String namespace = ApiConnections.ensureNamespace(chs.get(0), runId(), timeoutMs);
     double rate = Double.parseDouble(flags.string("--rate", "0"));
     WatchFanout fanout = new WatchFanout(chs, namespace, (int) flags.positive("--watchers", 1000),
         (int) flags.positive("--pods", 1000), rate, timeoutMs);
@@ -218,67 +147,14 @@ public final class ApiBenchmark {
 
   // ---- setup ----------------------------------------------------------------------------------
 
-  private long nonNegative(String flag) {
-    String value = flags.string(flag, "0");
-    try {
-      long n = Long.parseLong(value);
-      if (n >= 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException("flag " + flag + " needs a number of 0 or more, got '" + value + "'");
-  }
-
   /** The --namespace to write in, created first unless it is "default". */
-  private String namespace() {
+  private String namespace(List<ManagedChannel> chs) {
     String namespace = flags.string("--namespace", "default");
-    return namespace.equals("default") ? namespace : ensureNamespace(channels.get(0), namespace);
+    return namespace.equals("default") ? namespace : ApiConnections.ensureNamespace(chs.get(0), namespace, timeoutMs);
   }
 
-  /** Creates the namespace unless it exists. */
-  private String ensureNamespace(ManagedChannel channel, String name) {
-    try {
-      NamespacesGrpc.newBlockingStub(channel).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
-          .create(Namespace.newBuilder().setMetadata(ObjectMeta.newBuilder().setName(name)).build());
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
-        throw e;
-      }
-    }
-    return name;
-  }
-
-  /** A prefix no earlier run used: the label and the time, as a DNS label. */
+  /** A prefix no earlier run used. */
   private String runId() {
-    String base = label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
-    return base + "-" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
-  }
-
-  private List<ManagedChannel> connect(List<String> apis, int count) throws InterruptedException {
-    for (int i = 0; i < count; i++) {
-      channels.add(channel(apis.get(i % apis.size())));
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    for (ManagedChannel channel : channels) {
-      while (channel.getState(true) != ConnectivityState.READY) {
-        if (System.nanoTime() - deadline > 0) {
-          throw new IllegalArgumentException("could not connect to " + channel.authority());
-        }
-        TimeUnit.MILLISECONDS.sleep(20);
-      }
-    }
-    return channels;
-  }
-
-  private static ManagedChannel channel(String api) {
-    return NettyChannelBuilder.forAddress(PeerSpec.host(api), PeerSpec.port(api))
-        .usePlaintext()
-        .directExecutor()
-        // measure the server, not client-side retry buffering
-        .disableRetry()
-        .maxInboundMessageSize(64 << 20)
-        .build();
+    return ApiConnections.runId(label);
   }
 }

@@ -13,10 +13,12 @@ import io.skiff.api.v1.ResourceRequirements;
 import io.skiff.api.v1.Toleration;
 
 /**
- * The pod the benchmark writes: what a Deployment's ReplicaSet creates for a typical web service — three
- * labels, an annotation, an owner reference, an application container (ports, env, requests and limits,
- * liveness and readiness probes) and a logging sidecar, a node selector and the two default
- * tolerations. About 1 KB as stored, after the server's defaults.
+ * The pods the benchmarks write. {@link #pod}: what a Deployment's ReplicaSet creates for a typical
+ * web service — three labels, an annotation, an owner reference, an application container (ports, env,
+ * requests and limits, liveness and readiness probes) and a logging sidecar, a node selector and the
+ * two default tolerations; about 1 KB as stored, after the server's defaults. {@link #small}: the
+ * scheduler benchmark's pod, as Kubernetes' scheduler_perf uses one — one pause container with small
+ * requests, so that ten thousand fit on a thousand nodes whatever their size.
  */
 final class BenchPods {
   private BenchPods() {
@@ -61,6 +63,18 @@ final class BenchPods {
                 .setOperator("Exists").setEffect("NoExecute").setTolerationSeconds(300))
             .addTolerations(Toleration.newBuilder().setKey("node.kubernetes.io/unreachable")
                 .setOperator("Exists").setEffect("NoExecute").setTolerationSeconds(300)))
+        .build();
+  }
+
+  static Pod small(String namespace, String name) {
+    return Pod.newBuilder()
+        .setMetadata(ObjectMeta.newBuilder().setNamespace(namespace).setName(name).putLabels("app", "sched-bench"))
+        .setSpec(PodSpec.newBuilder()
+            .addContainers(Container.newBuilder()
+                .setName("pause")
+                .setImage("registry.k8s.io/pause:3.10")
+                .setResources(ResourceRequirements.newBuilder()
+                    .putRequests("cpu", "10m").putRequests("memory", "16Mi"))))
         .build();
   }
 

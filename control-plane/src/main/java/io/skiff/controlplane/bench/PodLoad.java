@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A closed-loop load of Pod writes through the API: each client keeps one request outstanding and sends
  * the next when it completes; client i uses channel i mod n. A create writes a new pod (a name never used
- * before by this run); an update changes an annotation of the client's own pod, with the resource_version
+ * before by this run, made by the load's {@link Template}); an update changes an annotation of the client's own pod, with the resource_version
  * of its last write as the precondition, as a controller does. Callbacks run on the channels' threads
  * (direct executor); a client's state is touched by one callback at a time.
  */
@@ -29,14 +29,22 @@ final class PodLoad {
 
   enum Op { CREATE, UPDATE }
 
+  /** Makes the pods a load writes; called on a client's thread just before each create is sent. */
+  interface Template {
+    Pod pod(String namespace, String name);
+  }
+
   private final Op op;
+  private final Template template;
   private final String namespace;
   private final String runId;
   private final long timeoutMs;
   private final List<Client> clients = new ArrayList<>();
 
-  PodLoad(List<ManagedChannel> channels, Op op, int clients, String namespace, String runId, long timeoutMs) {
+  PodLoad(List<ManagedChannel> channels, Op op, Template template, int clients, String namespace, String runId,
+      long timeoutMs) {
     this.op = op;
+    this.template = template;
     this.namespace = namespace;
     this.runId = runId;
     this.timeoutMs = timeoutMs;
@@ -50,7 +58,7 @@ final class PodLoad {
     if (op == Op.UPDATE) {
       for (Client client : clients) {
         client.current = PodsGrpc.newBlockingStub(client.channel).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
-            .create(BenchPods.pod(namespace, runId + "-upd-" + client.index));
+            .create(template.pod(namespace, runId + "-upd-" + client.index));
       }
     }
   }
@@ -162,7 +170,7 @@ final class PodLoad {
       PodsGrpc.PodsStub call = stub.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS);
       Completion done = new Completion(p, System.nanoTime());
       if (op == Op.CREATE) {
-        call.create(BenchPods.pod(namespace, runId + "-" + index + "-" + seq), done);
+        call.create(template.pod(namespace, runId + "-" + index + "-" + seq), done);
       } else {
         Pod last = current;
         ObjectMeta meta = last.getMetadata().toBuilder().putAnnotations("bench.skiff.io/sequence", Long.toString(seq)).build();

@@ -115,4 +115,20 @@ public final class Flags {
       throw new IllegalArgumentException("flag " + flag + " needs a positive number, got '" + v + "'");
     }
   }
+
+  public long nonNegative(String flag, long fallback) {
+    String v = values.get(flag);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      long n = Long.parseLong(v);
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("flag " + flag + " needs a number of 0 or more, got '" + v + "'");
+    }
+  }
 }
