@@ -34,7 +34,7 @@ api() {
   buf curl --protocol grpc --http2-prior-knowledge -d "$body" "http://127.0.0.1:$port/skiff.api.v1.$method"
 }
 pod() { # pod NAME NAMESPACE TIER
-  printf '{"metadata":{"name":"%s","namespace":"%s","labels":{"app":"shop","tier":"%s"}},"spec":{"containers":[{"name":"main","image":"localhost/busybox:latest","imagePullPolicy":"IfNotPresent","command":["httpd","-f","-p","8080"],"ports":[{"containerPort":8080}],"resources":{"requests":{"cpu":"100m","memory":"32Mi"},"limits":{"memory":"64Mi"}}}]}}' "$1" "$2" "$3"
+  printf '{"metadata":{"name":"%s","namespace":"%s","labels":{"app":"shop","tier":"%s"}},"spec":{"terminationGracePeriodSeconds":2,"containers":[{"name":"main","image":"localhost/busybox:latest","imagePullPolicy":"IfNotPresent","command":["httpd","-f","-p","8080"],"ports":[{"containerPort":8080}],"resources":{"requests":{"cpu":"100m","memory":"32Mi"},"limits":{"memory":"64Mi"}}}]}}' "$1" "$2" "$3"
 }
 
 say "The store: three Raft peers, each answering etcd's own client"
@@ -102,11 +102,11 @@ echo "its containers are gone from Podman too"
 
 say "Deleting the namespace deletes what is in it"
 api 6444 Namespaces/Delete '{"name":"shop"}' | grep -E '"(name|phase|deletionTimestamp)"'
-for _ in $(seq 50); do
+for _ in $(seq 150); do  # its pods run: each stops gracefully on the node first
   [[ -z $(etcdctl --endpoints="$STORE" get /registry/namespaces/shop --keys-only) ]] && break
   sleep 0.2
 done
-ctl get /registry --prefix --keys-only | grep -v '^$'
+ctl get /registry --prefix --keys-only | grep -v -e '^$' -e '^/registry/events/'
 
 cat <<'NEXT'
 
