@@ -62,19 +62,29 @@ public final class ObjectFilter<T extends Message> {
   }
 
   public boolean matches(T object) {
+    return matches(facts(object));
+  }
+
+  /** What filters read of an object, worked out once so that many filters can share it (a watch event's). */
+  public record Facts(String namespace, Map<String, String> labels, Map<String, String> fields) {
+  }
+
+  public Facts facts(T object) {
     ObjectMeta meta = kind.meta(object);
-    if (!namespace.isEmpty() && !namespace.equals(meta.getNamespace())) {
-      return false;
-    }
-    if (!labels.matches(meta.getLabelsMap())) {
-      return false;
-    }
-    if (fields.isEverything()) {
-      return true;
-    }
     Map<String, String> values = new HashMap<>(kind.strategy().fieldValues(object));
     values.put("metadata.name", meta.getName());
     values.put("metadata.namespace", meta.getNamespace());
-    return fields.matches(values);
+    return new Facts(meta.getNamespace(), meta.getLabelsMap(), values);
   }
+
+  public boolean matches(Facts object) {
+    if (!namespace.isEmpty() && !namespace.equals(object.namespace())) {
+      return false;
+    }
+    if (!labels.isEverything() && !labels.matches(object.labels())) {
+      return false;
+    }
+    return fields.isEverything() || fields.matches(object.fields());
+  }
+
 }

@@ -126,8 +126,8 @@ public final class CacheWatcher<T extends Message> {
         }
         since = event.revision();
         T object = event.object();
-        boolean now = !event.type().equals(CacheEvent.DELETED) && filter.matches(object);
-        boolean before = event.previous() != null && filter.matches(event.previous());
+        boolean now = !event.type().equals(CacheEvent.DELETED) && filter.matches(event.facts(false, filter::facts));
+        boolean before = event.previous() != null && filter.matches(event.facts(true, filter::facts));
         String sent;
         if (now && before) {
           sent = CacheEvent.MODIFIED;
