@@ -3,6 +3,7 @@ package io.skiff.controlplane.controllers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.skiff.controlplane.testing.Eventually.await;
 
 import io.skiff.api.v1.Lease;
 import io.skiff.client.ResourceClient;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,15 +65,5 @@ class ControllerManagerTest {
   private static List<Controller> running(MasterCluster cluster, int index) {
     Master master = cluster.master(index);
     return master == null ? List.of() : master.controllers().running();
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting: " + what);
-      }
-      Thread.sleep(20);
-    }
   }
 }
