@@ -24,7 +24,8 @@ public final class SkiffMain {
 
   public static void main(String[] args) {
     boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
-    if ("server".equals(commandName(args))) {
+    String command = commandName(args);
+    if ("server".equals(command) || "agent".equals(command)) {
       configureServerLogging(verbose);
     } else {
       configureLogging(verbose);
@@ -149,7 +150,7 @@ public final class SkiffMain {
     Logger.getLogger("").setLevel(verbose ? Level.INFO : Level.OFF);
   }
 
-  /** The all-in-one server logs what a master and an agent log, Ratis' chatter at warn. */
+  /** The servers (skiff server, skiff agent) log what a master and an agent log, Ratis' chatter at warn. */
   private static void configureServerLogging(boolean verbose) {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
     System.setProperty("org.slf4j.simpleLogger.log.io.skiff", verbose ? "debug" : "info");

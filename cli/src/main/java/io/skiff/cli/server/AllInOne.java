@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The all-in-one cluster, like {@code k3s server}: one master (a single-peer store, the API, the
- * scheduler and the controllers) and the node agent of this machine, in one process. Each is
+ * scheduler and the controllers) and the node agent of this machine, in one process; or, given
+ * every master's peer addresses, one master of an HA cluster with its machine's agent. Each is
  * started from the same flags its own process takes, so the all-in-one is exactly a master plus
  * an agent; the agent reaches the master through its API port as any agent does.
  *
@@ -25,7 +26,7 @@ public final class AllInOne implements AutoCloseable {
 
   /** What a user chooses; everything else is the master's and the agent's defaults. */
   public record Settings(Path dataDir, String nodeName, String apiAddress, String storeAddress, String raftAddress,
-      int agentPort, Path podmanSocket, boolean runAgent) {
+      String peers, int agentPort, Path podmanSocket, boolean runAgent) {
   }
 
   private final Master master;
@@ -54,10 +55,10 @@ public final class AllInOne implements AutoCloseable {
     }
   }
 
-  /** The master's flags: a store of one peer, named after the node. */
+  /** The master's flags: named after the node; a store of one peer unless {@code peers} names them all. */
   static List<String> masterArgs(Settings s) {
     return List.of("--id", s.nodeName(),
-        "--peers", s.nodeName() + "=" + s.raftAddress() + "/" + s.storeAddress(),
+        "--peers", s.peers() != null ? s.peers() : s.nodeName() + "=" + s.raftAddress() + "/" + s.storeAddress(),
         "--data-dir", s.dataDir().resolve("store").toString(),
         "--api-address", s.apiAddress());
   }

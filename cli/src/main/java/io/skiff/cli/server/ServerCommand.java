@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,7 +17,10 @@ import picocli.CommandLine.Option;
         + "cluster and the agent adopts them. The store's etcd-compatible port listens on loopback only.",
         "", "Podman's API service must run on --podman-socket (scripts/podman-setup.sh starts it)."},
     footerHeading = "%nExamples:%n", footer = {"  skiff server --data-dir /var/lib/skiff",
-        "  skiff server --data-dir /tmp/skiff --api-address 127.0.0.1:6443 --disable-agent"})
+        "  skiff server --data-dir /tmp/skiff --api-address 127.0.0.1:6443 --disable-agent",
+        "  # one of three masters, on machine 10.0.0.1 (the same on 10.0.0.2 and 10.0.0.3 with their --node-name):",
+        "  skiff server --node-name m1 --peers m1=10.0.0.1:2380/10.0.0.1:2379,m2=10.0.0.2:2380/10.0.0.2:2379,"
+            + "m3=10.0.0.3:2380/10.0.0.3:2379"})
 public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "/var/lib/skiff",
       description = "Where the store keeps its data (default: ${DEFAULT-VALUE}).")
@@ -40,6 +42,11 @@ public final class ServerCommand implements Callable<Integer> {
       description = "The store's Raft port; a single master only listens (default: ${DEFAULT-VALUE}).")
   String raftAddress;
 
+  @Option(names = "--peers", paramLabel = "ID=RAFT/STORE,...",
+      description = "Every master of an HA cluster: id=raftHost:port/storeHost:port, this one named by --node-name; "
+          + "replaces --raft-address and --store-address (default: this master alone).")
+  String peers;
+
   @Option(names = "--agent-port", paramLabel = "PORT", defaultValue = "10250",
       description = "The agent's port, where the master fetches logs (default: ${DEFAULT-VALUE}).")
   int agentPort;
@@ -54,28 +61,15 @@ public final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AllInOne.Settings settings = new AllInOne.Settings(dataDir.toAbsolutePath(), nodeName(), apiAddress,
-        storeAddress, raftAddress, agentPort, podmanSocket, !disableAgent);
+        storeAddress, raftAddress, peers, agentPort, podmanSocket, !disableAgent);
     AllInOne server;
     try {
       server = AllInOne.start(settings);
     } catch (IOException | RuntimeException e) { // bad flags, ports taken, Podman not answering
       throw new CliException("server: " + e.getMessage(), e);
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.close();
-      } catch (Exception e) {
-        System.err.println("server: error while stopping: " + e);
-      } finally {
-        stopped.countDown();
-      }
-    }, "shutdown"));
-    System.out.printf("skiff server: node %s ready, API on %s, store on %s%s%n", settings.nodeName(), apiAddress,
-        storeAddress, disableAgent ? " (no agent)" : ", agent on port " + agentPort);
-    System.out.flush();
-    stopped.await();
-    return 0;
+    return Foreground.run(server, String.format("skiff server: node %s ready, API on %s%s", settings.nodeName(),
+        apiAddress, disableAgent ? " (no agent)" : ", agent on port " + agentPort));
   }
 
   /** The agent's own default, so the node keeps its name whether it runs here or alone. */
