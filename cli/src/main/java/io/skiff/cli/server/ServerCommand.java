@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
     description = {"", "Like k3s server: one master (a single-peer store, the API, the scheduler and the controllers) "
         + "and a node agent that runs pods through Podman, in one process, in the foreground until SIGTERM or "
         + "Ctrl-C. Stopping it leaves the containers running; started again on the same --data-dir it is the same "
-        + "cluster and the agent adopts them. The store's etcd-compatible port listens on loopback only.",
+        + "cluster and the agent adopts them. By default the store's etcd-compatible port listens on loopback only.",
         "", "Podman's API service must run on --podman-socket (scripts/podman-setup.sh starts it)."},
     footerHeading = "%nExamples:%n", footer = {"  skiff server --data-dir /var/lib/skiff",
         "  skiff server --data-dir /tmp/skiff --api-address 127.0.0.1:6443 --disable-agent",
