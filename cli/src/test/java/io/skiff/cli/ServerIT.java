@@ -3,6 +3,8 @@ package io.skiff.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skiff.cli.testing.PackagedSkiff;
+import io.skiff.cli.testing.Skiff;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -34,16 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
  * same cluster and its agent adopts the running containers; deleting the Deployment removes them.
  */
 class ServerIT {
-  private static final Path SKIFF = Path.of("target", "skiff").toAbsolutePath();
   private static final Path EXAMPLE = Path.of("..", "examples", "hello-deployment.yaml").toAbsolutePath();
 
   @TempDir
   Path dir;
   private final String node = "server-it-" + UUID.randomUUID().toString().substring(0, 6);
   private Process server;
-
-  private record Run(int code, String out, String err) {
-  }
 
   @AfterEach
   void stop() throws Exception {
@@ -69,9 +67,9 @@ class ServerIT {
     assertEquals(0, skiff("config", "set-context", "it", "--endpoints", "127.0.0.1:" + api).code());
     until(() -> skiff("get", "node", node).out().contains(" Ready "), "node " + node + " Ready");
 
-    Run apply = skiff("apply", "-f", EXAMPLE.toString());
+    Skiff.Result apply = skiff("apply", "-f", EXAMPLE.toString());
     assertEquals("deployment.apps/hello created\n", apply.out(), apply.err());
-    Run rollout = skiff("rollout", "status", "deployment/hello", "--timeout", "120s");
+    Skiff.Result rollout = skiff("rollout", "status", "deployment/hello", "--timeout", "120s");
     assertEquals(0, rollout.code(), rollout.out() + rollout.err());
     Map<String, String> pods = podIps();
     assertEquals(2, pods.size(), pods.toString());
@@ -106,9 +104,7 @@ class ServerIT {
   }
 
   private Process startServer(String[] flags) throws IOException {
-    List<String> command = new ArrayList<>(List.of(SKIFF.toString()));
-    command.addAll(Arrays.asList(flags));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+    ProcessBuilder builder = new PackagedSkiff(dir).builder(flags).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()));
     builder.environment().put("SKIFF_JAVA_OPTS", "-Xmx512m");
     Process process = builder.start();
@@ -139,18 +135,8 @@ class ServerIT {
     return ips;
   }
 
-  private Run skiff(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(SKIFF.toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(dir.resolve("out").toFile())
-        .redirectError(dir.resolve("err").toFile());
-    builder.environment().put("HOME", dir.toString());
-    builder.environment().put("SKIFF_CONFIG", dir.resolve("config").toString());
-    Process process = builder.start();
-    process.getOutputStream().close();
-    assertTrue(process.waitFor(150, TimeUnit.SECONDS), "skiff " + command + " finished");
-    return new Run(process.exitValue(), Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
-        Files.readString(dir.resolve("err"), StandardCharsets.UTF_8));
+  private Skiff.Result skiff(String... args) throws IOException, InterruptedException {
+    return new PackagedSkiff(dir).run(args);
   }
 
   /** The podman command on the same storage and configuration as the service the agent drives. */
