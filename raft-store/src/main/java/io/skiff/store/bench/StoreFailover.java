@@ -81,7 +81,6 @@ final class StoreFailover {
     StoreBenchmark.awaitReady(List.copyOf(channels.values()), deadline);
     String keyPrefix = "failover/" + o.label + "/r" + o.round + "/";
     probe(keyPrefix);
-
     try (PutStream stream = new PutStream(channels, keyPrefix, o.intervalMs, o.timeoutMs)) {
       stream.start();
       TimeUnit.MILLISECONDS.sleep(o.leadInMs);
@@ -89,27 +88,32 @@ final class StoreFailover {
       if (failedBefore > 0) {
         throw new SetupException(failedBefore + " puts of the stream failed before the kill");
       }
-      NewLeaderWatch newLeader = new NewLeaderWatch(leader.memberId(), members);
-      long killedAt = kill(process, leader.endpoint());
-      LocalTime killedClock = LocalTime.now();  // to find the kill in the members' logs
-      stream.watchFrom(killedAt);
-      newLeader.start();
-      PutStream.Answer ack = stream.awaitFirstAck(deadline);
-      stream.stop();
-      if (ack == null) {
-        System.err.printf(Locale.ROOT, "[%s] round %d: no put sent after the kill of %s was acknowledged within %.0f s%n",
-            o.label, o.round, leader.endpoint(), o.maxSeconds);
-        return StoreBenchmark.EXIT_STUCK;
-      }
-      MemberStatus elected = newLeader.await(deadline);
-      List<PutStream.Put> window = stream.sentBetween(killedAt, ack.at());
-      List<PutStream.Answer> answers = stream.answersTo(window, System.nanoTime() + (o.timeoutMs + 2_000) * 1_000_000);
-      String electedName = elected == null ? "-" : newLeader.endpointOf(elected.leader());
-      String leaderMs = elected == null ? "-"
-          : String.format(Locale.ROOT, "%.1f", (newLeader.seenAt() - killedAt) / 1e6);
-      report(leader, process.pid(), killedAt, killedClock, ack, electedName, leaderMs, window, answers);
-      return StoreBenchmark.EXIT_OK;
+      return killAndMeasure(stream, members, leader, process, deadline);
     }
+  }
+
+  /** Kills the leader while {@code stream} runs, waits for the first acknowledgement and a new leader, reports. */
+  private int killAndMeasure(PutStream stream, Map<Endpoint, MemberStatus> members, MemberStatus leader,
+      ProcessHandle process, long deadline) throws SetupException, InterruptedException {
+    NewLeaderWatch newLeader = new NewLeaderWatch(leader.memberId(), members);
+    long killedAt = kill(process, leader.endpoint());
+    LocalTime killedClock = LocalTime.now();  // to find the kill in the members' logs
+    stream.watchFrom(killedAt);
+    newLeader.start();
+    PutStream.Answer ack = stream.awaitFirstAck(deadline);
+    stream.stop();
+    MemberStatus elected = newLeader.await(ack == null ? System.nanoTime() : deadline);
+    if (ack == null) {
+      System.err.printf(Locale.ROOT, "[%s] round %d: no put sent after the kill of %s was acknowledged within %.0f s%n",
+          o.label, o.round, leader.endpoint(), o.maxSeconds);
+      return StoreBenchmark.EXIT_STUCK;
+    }
+    List<PutStream.Put> window = stream.sentBetween(killedAt, ack.at());
+    List<PutStream.Answer> answers = stream.answersTo(window, System.nanoTime() + (o.timeoutMs + 2_000) * 1_000_000);
+    String electedName = elected == null ? "-" : newLeader.endpointOf(elected.leader());
+    String leaderMs = elected == null ? "-" : String.format(Locale.ROOT, "%.1f", (newLeader.seenAt() - killedAt) / 1e6);
+    report(leader, process.pid(), killedClock, killedAt, ack, electedName, leaderMs, window, answers);
+    return StoreBenchmark.EXIT_OK;
   }
 
   /**
@@ -236,7 +240,7 @@ final class StoreFailover {
     }
   }
 
-  private void report(MemberStatus leader, long pid, long killedAt, LocalTime killedClock, PutStream.Answer ack,
+  private void report(MemberStatus leader, long pid, LocalTime killedClock, long killedAt, PutStream.Answer ack,
       String newLeader, String leaderMs, List<PutStream.Put> window, List<PutStream.Answer> answers) {
     double writeMs = (ack.at() - killedAt) / 1e6;
     double ackLatencyMs = (ack.at() - ack.put().sentAt()) / 1e6;
