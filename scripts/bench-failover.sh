@@ -108,11 +108,17 @@ skiff_store() {
   }
 }
 
+# print_result KEY: the client's RESULT line of KEY to stdout, with the key in front (as in --out).
+print_result() {
+  sed -n "s/^RESULT /RESULT key=$1 /p" "$WORK/$1.out"
+}
+
 # store_round SYSTEM ENDPOINTS PIDS ROUND: one kill, measured by the Java client.
 store_round() {
   log "$1 round $4 of $ROUNDS"
   CLIENT_CP=$STORE_CP BOUND=$STORE_ROUND_SECONDS measure "$1.$4" "$STORE_MAIN" failover \
     --endpoints "$2" --pids "$3" --round "$4" --label "$1"
+  print_result "$1.$4"
 }
 
 etcd_rounds() {
@@ -161,6 +167,7 @@ masters_rounds() {
     log "masters round $round of $ROUNDS"
     BOUND=$MASTERS_ROUND_SECONDS measure "masters.$round" "$MASTERS_MAIN" failover --apis "$APIS" \
       --pids "${pids%,}" --round "$round"
+    print_result "masters.$round"
     # restart whichever master is dead (the killed leader), from its data, and wait until all serve
     for id in "${IDS[@]}"; do
       if ! kill -0 "${MASTER_PIDS[$id]}" 2>/dev/null; then
