@@ -63,15 +63,21 @@ final class MasterNetwork implements AutoCloseable {
     this.size = size;
   }
 
-  /** Why this machine cannot build the network (not root, no {@code ip netns}), or empty when it can. */
+  /** Why this machine cannot build the network (not root, no working {@code ip netns}), or empty when it can. */
   static Optional<String> unavailable() {
     try {
       String uid = run(List.of("id", "-u")).stdout().strip();
       if (!uid.equals("0")) {
         return Optional.of("network namespaces need root; running as uid " + uid);
       }
-      Result list = run(List.of("ip", "netns", "list"));
-      return list.exitCode() == 0 ? Optional.empty() : Optional.of("`ip netns list` failed: " + list);
+      // listing works without the right to make one (a container without CAP_SYS_ADMIN): make one
+      String probe = NAMESPACE_PREFIX + ProcessHandle.current().pid() + "-probe";
+      Result added = run(List.of("ip", "netns", "add", probe));
+      if (added.exitCode() != 0) {
+        return Optional.of("cannot make a network namespace: " + added);
+      }
+      run(List.of("ip", "netns", "del", probe));
+      return Optional.empty();
     } catch (UncheckedIOException e) {
       return Optional.of("`ip` (iproute2) could not be run: " + e.getCause());
     }
