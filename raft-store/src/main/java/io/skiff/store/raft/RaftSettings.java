@@ -32,7 +32,7 @@ final class RaftSettings {
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     // What keeps a leader cut off from the majority from answering reads out of its own state: the read
     // index is confirmed by a heartbeat round with a majority. Ratis' defaults, pinned: with the check off
-    // the leader answers at once, and a leader lease would trust clocks. LeaderPartitionProcessTest
+    // the leader answers at once, and a leader lease would trust clocks. NetworkPartitionProcessTest
     // (control-plane) reads through an isolated leader.
     RaftServerConfigKeys.Read.setLeaderHeartbeatCheckEnabled(p, true);
     RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);

@@ -36,15 +36,17 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three real masters, each in a network namespace of its own ({@link MasterNetwork}), and a partition
- * that cuts the store's Raft leader off from the other two while this test still reaches all three:
- * the majority elects a new leader and serves writes and linearizable reads; the isolated master
- * serves no stale linearizable read and acknowledges no write; after healing it catches up. Checked
- * through the typed API (a Namespace's labels) and through the etcd endpoint with the real etcdctl.
+ * Three real masters, each in a network namespace of its own ({@link MasterNetwork}), and partitions
+ * that cut one master off from the other two while this test still reaches all three. When the store's
+ * Raft leader is cut off, the majority elects a new leader and serves writes and linearizable reads;
+ * when a follower is, the leader carries on. Either way the isolated master serves no stale
+ * linearizable read and acknowledges no write, nothing it did not acknowledge is ever applied, and
+ * after healing it catches up. Checked through the typed API (a Namespace's labels) and through the
+ * etcd endpoint with the real etcdctl. The two tests share the cluster; each starts from a converged one.
  * Runs as root (CI does); skipped, saying why, where network namespaces cannot be made.
  */
 @Tag("process")
-class LeaderPartitionProcessTest {
+class NetworkPartitionProcessTest {
 
   /** The masters' default ports: each master has an address of its own. */
   private static final int RAFT_PORT = 2380;
@@ -82,7 +84,7 @@ class LeaderPartitionProcessTest {
       placements.add(new MasterProcess.Placement(network.launcher(i), network.host(i), RAFT_PORT, STORE_PORT, API_PORT));
     }
     // no controllers: nothing but this test writes, so revisions can be compared after healing
-    masters = MasterProcess.startCluster(LeaderPartitionProcessTest.class.getSimpleName(), placements,
+    masters = MasterProcess.startCluster(NetworkPartitionProcessTest.class.getSimpleName(), placements,
         MasterProcess.TEST_JVM_OPTIONS, List.of("--controllers", "false"));
     for (int m = 0; m < masters.size(); m++) {
       channels.add(NettyChannelBuilder.forTarget(masters.get(m).apiTarget()).usePlaintext().build());
@@ -103,16 +105,8 @@ class LeaderPartitionProcessTest {
 
   @Test
   void theIsolatedLeaderServesNothingStaleAndRejoinsWhileTheMajorityCarriesOn() throws Exception {
-    int leader = awaitLeader(0, -1);
-    assertEquals(leader, leaderSeenBy(0), "Cluster/Members names the leader Maintenance.Status names");
+    int leader = writeBefore();
     int[] majority = others(leader);
-    etcdctl(leader).run("put", KEY, "before").assertSuccess();
-    createProbe(leader, "before");
-    for (int i = 0; i < masters.size(); i++) {
-      int m = i;
-      await("master " + id(m) + " reads the value written before the partition").atMost(PATIENCE)
-          .until(() -> "before".equals(etcdValue(m)) && "before".equals(probeStep(m)));
-    }
 
     long partitioned = System.nanoTime();
     network.isolate(leader);
@@ -145,6 +139,61 @@ class LeaderPartitionProcessTest {
   }
 
   /**
+   * A follower cut off: the leader keeps its majority and goes on without an election; the follower
+   * serves no stale linearizable read (it cannot reach the leader for a read index) and acknowledges no
+   * write; after healing it catches up.
+   */
+  @Test
+  void anIsolatedFollowerServesNothingStaleAndCatchesUp() {
+    int leader = writeBefore();
+    int follower = others(leader)[0];
+    int other = others(leader)[1];
+
+    network.isolate(follower);
+    step("isolated the follower " + id(follower));
+    etcdctl(leader).run("put", KEY, "during").assertSuccess();
+    updateProbe(other, "during");
+    assertEquals(leader, status(leader).leader(), "the leader keeps its majority");
+    for (int m : new int[] {leader, other}) {
+      assertEquals("during", etcdValue(m), "a linearizable read through " + id(m));
+      assertEquals("during", probeStep(m), "a read of the probe through " + id(m));
+    }
+    theIsolatedMasterServesNothingStale(follower);
+    assertEquals("before", etcdctl(follower).run("get", KEY, "--consistency=s", "--print-value-only").assertSuccess()
+        .stdout().strip(), "the isolated master's own state is behind the majority's");
+
+    long healed = System.nanoTime();
+    network.heal(follower);
+    step("healed");
+    long converged = theHealedMasterCatchesUp(follower, leader);
+    System.out.printf(Locale.ROOT, "partition of the follower %s: after healing, caught up in %d ms%n",
+        id(follower), millis(healed, converged));
+  }
+
+  /**
+   * Once every master follows one leader and has its revision (a test before may have partitioned them),
+   * writes the values the partition's checks start from, and waits until every master reads them.
+   * Returns the leader.
+   */
+  private static int writeBefore() {
+    int leader = awaitLeader(0, -1);
+    await("every master to follow " + id(leader) + " at its revision").atMost(CATCH_UP_PATIENCE).until(() -> {
+      PeerView view = status(leader);
+      return view.leader() == leader && IntStream.range(0, masters.size()).mapToObj(m -> status(m))
+          .allMatch(v -> v.leader() == leader && v.revision() == view.revision());
+    });
+    assertEquals(leader, leaderSeenBy(0), "Cluster/Members names the leader Maintenance.Status names");
+    etcdctl(leader).run("put", KEY, "before").assertSuccess();
+    setProbe(leader, "before");
+    for (int i = 0; i < masters.size(); i++) {
+      int m = i;
+      await("master " + id(m) + " reads the value written before the partition").atMost(PATIENCE)
+          .until(() -> "before".equals(etcdValue(m)) && "before".equals(probeStep(m)));
+    }
+    return leader;
+  }
+
+  /**
    * The majority elects a leader among itself, then acknowledges writes and serves them back through
    * both APIs and both of its masters (one of them a follower). Returns when it had elected and written.
    */
@@ -164,7 +213,7 @@ class LeaderPartitionProcessTest {
     return new long[] {elected, wrote};
   }
 
-  /** Right after the majority wrote, while it may still believe it leads: no stale read, no write. */
+  /** Right after the majority wrote (an isolated leader may still believe it leads): no stale read, no write. */
   private static void theIsolatedMasterServesNothingStale(int isolated) {
     assertNoStaleRead(isolated);
     assertNoWrite(isolated);
@@ -271,9 +320,14 @@ class LeaderPartitionProcessTest {
     return get.exitCode() == 0 ? get.stdout().strip() : null;
   }
 
-  private static void createProbe(int m, String step) {
-    namespaces(m).create(Namespace.newBuilder()
-        .setMetadata(ObjectMeta.newBuilder().setName(PROBE).putLabels("step", step)).build());
+  private static void setProbe(int m, String step) {
+    try {
+      updateProbe(m, step);
+    } catch (StatusRuntimeException e) {
+      assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), e.toString());
+      namespaces(m).create(Namespace.newBuilder()
+          .setMetadata(ObjectMeta.newBuilder().setName(PROBE).putLabels("step", step)).build());
+    }
   }
 
   private static void updateProbe(int m, String step) {
