@@ -45,6 +45,7 @@ public final class MasterProcess implements AutoCloseable {
   public static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseSerialGC");
 
   private final String id;
+  private final String host;
   private final int apiPort;
   private final int storePort;
   private final Path dataRoot;
@@ -52,8 +53,9 @@ public final class MasterProcess implements AutoCloseable {
   private final Process process;
   private final Thread killOnExit;
 
-  private MasterProcess(String id, int apiPort, int storePort, Path dataRoot, Path log, Process process) {
+  private MasterProcess(String id, String host, int apiPort, int storePort, Path dataRoot, Path log, Process process) {
     this.id = id;
+    this.host = host;
     this.apiPort = apiPort;
     this.storePort = storePort;
     this.dataRoot = dataRoot;
@@ -80,26 +82,47 @@ public final class MasterProcess implements AutoCloseable {
   /** As {@link #startCluster(String, int, List)}, each master also given {@code flags}. */
   public static List<MasterProcess> startCluster(String label, int size, List<String> jvmOptions,
       List<String> flags) {
+    int[] ports = freePorts(3 * size);
+    List<Placement> placements = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      placements.add(new Placement(List.of(), HOST, ports[3 * i], ports[3 * i + 1], ports[3 * i + 2]));
+    }
+    return startCluster(label, placements, jvmOptions, flags);
+  }
+
+  /**
+   * Where one master listens (its Raft, store client and API ports, all on {@code host}) and what its
+   * command is run through: {@code launcher} prefixes the java command line, e.g. {@code ip netns exec NS}
+   * (which execs java in place, so the process is the master itself); empty to run it directly.
+   */
+  public record Placement(List<String> launcher, String host, int raftPort, int storePort, int apiPort) {
+  }
+
+  /** One master per placement ({@code m1}, {@code m2}, ...), each other's store peers, each healthy on return. */
+  public static List<MasterProcess> startCluster(String label, List<Placement> placements, List<String> jvmOptions,
+      List<String> flags) {
     Classpath classpath = Classpath.packaged();
     Path logDir = classpath.target().resolve("process-logs").resolve(label);
-    int[] ports = freePorts(3 * size);
+    int size = placements.size();
     StringBuilder peers = new StringBuilder();
     for (int i = 0; i < size; i++) {
+      Placement at = placements.get(i);
       peers.append(i == 0 ? "" : ",").append("m").append(i + 1).append('=')
-          .append(HOST).append(':').append(ports[3 * i]).append('/').append(HOST).append(':').append(ports[3 * i + 1]);
+          .append(at.host()).append(':').append(at.raftPort()).append('/').append(at.host()).append(':').append(at.storePort());
     }
     List<MasterProcess> masters = new ArrayList<>();
     try {
       Files.createDirectories(logDir);
       for (int i = 0; i < size; i++) {
         String id = "m" + (i + 1);
+        Placement at = placements.get(i);
         Path dataRoot = Files.createTempDirectory("skiff-master-" + id + "-");
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(at.launcher());
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classpath.value(), MAIN_CLASS,
             "--id", id, "--peers", peers.toString(), "--data-dir", dataRoot.resolve("data").toString(),
-            "--api-address", HOST + ":" + ports[3 * i + 2]));
+            "--api-address", at.host() + ":" + at.apiPort()));
         command.addAll(flags);
         Path log = logDir.resolve(id + ".log");
         Files.writeString(log, "=== " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
@@ -108,7 +131,7 @@ public final class MasterProcess implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
         process.getOutputStream().close();
-        masters.add(new MasterProcess(id, ports[3 * i + 2], ports[3 * i + 1], dataRoot, log, process));
+        masters.add(new MasterProcess(id, at.host(), at.apiPort(), at.storePort(), dataRoot, log, process));
       }
       for (MasterProcess master : masters) {
         master.awaitServing();
@@ -133,12 +156,12 @@ public final class MasterProcess implements AutoCloseable {
 
   /** host:port of the API (a gRPC target). */
   public String apiTarget() {
-    return HOST + ":" + apiPort;
+    return host + ":" + apiPort;
   }
 
   /** host:port of this master's store client endpoint (etcd v3 API). */
   public String storeEndpoint() {
-    return HOST + ":" + storePort;
+    return host + ":" + storePort;
   }
 
   public long pid() {
@@ -165,7 +188,7 @@ public final class MasterProcess implements AutoCloseable {
   }
 
   private void awaitServing() {
-    ManagedChannel channel = NettyChannelBuilder.forAddress(HOST, apiPort).usePlaintext().build();
+    ManagedChannel channel = NettyChannelBuilder.forAddress(host, apiPort).usePlaintext().build();
     try {
       HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
       await("master " + id + " serving on " + apiTarget())

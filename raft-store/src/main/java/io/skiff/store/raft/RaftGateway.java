@@ -1,5 +1,7 @@
 package io.skiff.store.raft;
 
+import io.skiff.store.ErrorCode;
+import io.skiff.store.StoreException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +15,7 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.server.RaftServer;
@@ -24,6 +27,17 @@ import org.apache.ratis.server.RaftServer;
  * does) — which skips a gRPC hop and its copies. A write the local server
  * cannot take (not leader, not ready) goes through a Ratis client, which finds
  * the leader and retries across leader changes.
+ *
+ * <p>A write is sent on at most once. One the local leader took into its log
+ * and then answered "not leader" for (it stepped down, cut off from the
+ * majority) fails with etcd's "leader changed": its entry may still be
+ * committed by the next leader or be overwritten, and sending it again would
+ * apply it twice, or after its caller gave up. A peer that knows no leader (it
+ * is cut off, or an election runs) holds a write for at most
+ * {@code leaderPatience}, then fails it unsent with etcd's "no leader", as etcd
+ * drops proposals made without a leader: held longer, a write made into a
+ * partition would be applied when the partition heals, long after its caller
+ * timed out.
  *
  * <p>Thread-safe.
  */
@@ -38,22 +52,53 @@ final class RaftGateway implements AutoCloseable {
   /** Runs fallbacks: calling back into Ratis from the Ratis thread that completed a reply can block it. */
   private final Executor executor;
   private final Duration readPatience;
+  private final Duration leaderPatience;
 
-  RaftGateway(RaftServer server, RaftGroupId groupId, RaftClients clients, Executor executor, Duration readPatience) {
+  RaftGateway(RaftServer server, RaftGroupId groupId, RaftClients clients, Executor executor, Duration readPatience,
+      Duration leaderPatience) {
     this.server = server;
     this.groupId = groupId;
     this.clients = clients;
     this.executor = executor;
     this.readPatience = readPatience;
+    this.leaderPatience = leaderPatience;
   }
 
   CompletableFuture<RaftClientReply> write(Message message) {
     if (!isLeader()) {
-      return viaClient(c -> c.async().send(message));
+      return forward(message);
     }
-    return local(message, RaftClientRequest.writeRequestType())
-        .thenComposeAsync(reply -> turnedAway(reply) ? viaClient(c -> c.async().send(message))
-            : CompletableFuture.completedFuture(reply), executor);
+    return local(message, RaftClientRequest.writeRequestType()).thenComposeAsync(reply -> {
+      if (notReady(reply)) {
+        return forward(message);  // refused before it reached the log
+      }
+      if (notLeader(reply)) {
+        // refused at once (it lost leadership just now) or dropped from its log's tail on stepping down:
+        // which, the reply does not tell, so it is not sent again
+        return CompletableFuture.<RaftClientReply>failedFuture(
+            new StoreException(ErrorCode.UNAVAILABLE, "etcdserver: leader changed"));
+      }
+      return CompletableFuture.completedFuture(reply);
+    }, executor);
+  }
+
+  /** Sends a write through the Ratis client once this peer knows a leader; fails unsent if none is known in time. */
+  private CompletableFuture<RaftClientReply> forward(Message message) {
+    return whenLeaderKnown(System.nanoTime() + leaderPatience.toNanos(), FIRST_READ_RETRY_MILLIS)
+        .thenCompose(known -> known ? viaClient(c -> c.async().send(message))
+            : CompletableFuture.failedFuture(new StoreException(ErrorCode.UNAVAILABLE, "etcdserver: no leader")));
+  }
+
+  private CompletableFuture<Boolean> whenLeaderKnown(long deadlineNanos, long delayMillis) {
+    if (leaderKnown()) {
+      return CompletableFuture.completedFuture(true);
+    }
+    if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis) > deadlineNanos) {
+      return CompletableFuture.completedFuture(false);
+    }
+    Executor later = CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS, executor);
+    return CompletableFuture.supplyAsync(() -> null, later)
+        .thenCompose(ignored -> whenLeaderKnown(deadlineNanos, Math.min(delayMillis * 2, MAX_READ_RETRY_MILLIS)));
   }
 
   /**
@@ -80,6 +125,19 @@ final class RaftGateway implements AutoCloseable {
     }, executor).thenCompose(Function.identity());
   }
 
+  private boolean leaderKnown() {
+    return leaderId() != null;
+  }
+
+  /** The leader this peer knows, or null. */
+  private RaftPeerId leaderId() {
+    try {
+      return server.getDivision(groupId).getInfo().getLeaderId();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   private boolean isLeader() {
     try {
       return server.getDivision(groupId).getInfo().isLeader();
@@ -104,15 +162,17 @@ final class RaftGateway implements AutoCloseable {
     }
   }
 
-  /** True when the local server refused the request without starting it, so sending it elsewhere is safe. */
-  private static boolean turnedAway(RaftClientReply reply) {
-    return !reply.isSuccess() && (reply.getNotLeaderException() != null
-        || reply.getException() instanceof NotLeaderException
-        || reply.getException() instanceof LeaderNotReadyException);
+  /** The local leader has not committed its first entry yet, and refused the request without starting it. */
+  private static boolean notReady(RaftClientReply reply) {
+    return !reply.isSuccess() && reply.getException() instanceof LeaderNotReadyException;
+  }
+
+  private static boolean notLeader(RaftClientReply reply) {
+    return !reply.isSuccess() && (reply.getNotLeaderException() != null || reply.getException() instanceof NotLeaderException);
   }
 
   private CompletableFuture<RaftClientReply> viaClient(Function<RaftClient, CompletableFuture<RaftClientReply>> call) {
-    RaftClient client = clients.get();
+    RaftClient client = clients.get(leaderId());
     CompletableFuture<RaftClientReply> reply;
     try {
       reply = call.apply(client);

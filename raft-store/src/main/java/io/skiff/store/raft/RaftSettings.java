@@ -30,6 +30,12 @@ final class RaftSettings {
 
     // Ratis' default read is not linearizable; ReadIndex is.
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    // What keeps a leader cut off from the majority from answering reads out of its own state: the read
+    // index is confirmed by a heartbeat round with a majority. Ratis' defaults, pinned: with the check off
+    // the leader answers at once, and a leader lease would trust clocks. NetworkPartitionProcessTest
+    // (control-plane) reads through an isolated leader.
+    RaftServerConfigKeys.Read.setLeaderHeartbeatCheckEnabled(p, true);
+    RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);
 
     // Snapshots bound the log a restarted or new peer replays; the log is purged up to them.
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);

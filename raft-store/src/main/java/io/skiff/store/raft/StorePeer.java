@@ -87,12 +87,14 @@ public final class StorePeer implements AutoCloseable {
         .setOption(formatted ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
         .build();
     server.start();
-    raft = new RaftGateway(server, groupId, new RaftClients(() -> RaftClient.newBuilder()
+    // a write waits for a leader at most an election's longest timeout: an election normally ends within it
+    raft = new RaftGateway(server, groupId, new RaftClients(leader -> RaftClient.newBuilder()
         .setClientId(ClientId.randomId())
         .setRaftGroup(group)
+        .setLeaderId(leader)
         .setProperties(properties)
         .setRetryPolicy(retryPolicy())
-        .build()), completions, config.requestTimeout());
+        .build(), config.requestTimeout()), completions, config.requestTimeout(), config.electionTimeout().multipliedBy(2));
     Proposer proposer = new Proposer(raft, MAX_IN_FLIGHT_ENTRIES, MAX_BATCH_BYTES, System::currentTimeMillis, completions);
     leaseExpirer = new LeaseExpirer(state, proposer, this::isLeaderReady);
     leaseExpirer.start();
