@@ -1,31 +1,66 @@
 package io.skiff.store.raft;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.RaftGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Ratis client a peer proposes through. Ratis' ordered async client closes
- * itself for good once a request fails past its retry policy (a long leader
- * outage, say); this holder then replaces it, so one bad minute does not break
- * the peer forever. Thread-safe.
+ * The Ratis client a peer proposes through, kept to the group's live
+ * configuration: when members are added or removed, the next request gets a
+ * client that knows the new member set (one built for the old set may know no
+ * member that is left). Ratis' ordered async client also closes itself for good
+ * once a request fails past its retry policy (a long leader outage, say); that
+ * one is replaced too, so one bad minute does not break the peer forever.
+ * Thread-safe.
  */
 final class RaftClients implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RaftClients.class);
 
-  private final Supplier<RaftClient> factory;
+  private final Function<RaftGroup, RaftClient> factory;
+  private final Supplier<RaftGroup> liveGroup;
+  /** How long a client replaced after a membership change may finish what it has in flight. */
+  private final Duration retireAfter;
   private RaftClient current;
+  private RaftGroup currentGroup;
   private boolean closed;
 
-  RaftClients(Supplier<RaftClient> factory) {
+  RaftClients(Function<RaftGroup, RaftClient> factory, Supplier<RaftGroup> liveGroup, Duration retireAfter) {
     this.factory = factory;
-    this.current = factory.get();
+    this.liveGroup = liveGroup;
+    this.retireAfter = retireAfter;
+    this.currentGroup = liveGroup.get();
+    this.current = factory.apply(currentGroup);
   }
 
-  synchronized RaftClient get() {
+  /** The client for the group's current members. */
+  RaftClient get() {
+    RaftGroup group = liveGroup.get();
+    RaftClient retired;
+    synchronized (this) {
+      if (closed || samePeers(group, currentGroup)) {
+        return current;
+      }
+      retired = current;
+      currentGroup = group;
+      current = factory.apply(group);
+    }
+    log.info("the store's members changed to {}: Raft client renewed", group.getPeers());
+    // requests in flight on the old client keep their own retries; close it once they had time to finish
+    CompletableFuture.runAsync(() -> closeQuietly(retired),
+        CompletableFuture.delayedExecutor(retireAfter.toMillis(), TimeUnit.MILLISECONDS));
     return current;
+  }
+
+  private static boolean samePeers(RaftGroup a, RaftGroup b) {
+    return new HashSet<>(a.getPeers()).equals(new HashSet<>(b.getPeers()));
   }
 
   /** Replaces {@code failed} if it is still the current client. */
@@ -36,7 +71,8 @@ final class RaftClients implements AutoCloseable {
         return;
       }
       old = current;
-      current = factory.get();
+      currentGroup = liveGroup.get();
+      current = factory.apply(currentGroup);
     }
     log.warn("replaced the Raft client after a request failed past its retries");
     closeQuietly(old);

@@ -1,14 +1,19 @@
 package io.skiff.store.raft;
 
+import io.skiff.store.BackupFile;
+import io.skiff.store.ErrorCode;
 import io.skiff.store.PeerSpec;
 import io.skiff.store.PeerStatus;
 import io.skiff.store.Store;
 import io.skiff.store.StoreConfig;
+import io.skiff.store.StoreException;
+import io.skiff.store.mvcc.SnapshotBackup;
 import io.skiff.store.mvcc.RequestValidator;
 import io.skiff.store.mvcc.StoreState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
@@ -16,7 +21,6 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
@@ -46,7 +50,8 @@ public final class StorePeer implements AutoCloseable {
 
   private final StoreConfig config;
   private final RaftGroupId groupId;
-  private final RaftGroup group;
+  /** The group this peer starts with: the configured peers, or none when it joins a running cluster. */
+  private final RaftGroup initialGroup;
   private final StoreState state;
   private final long memberId;
   private final long clusterId;
@@ -54,6 +59,13 @@ public final class StorePeer implements AutoCloseable {
   private RaftGateway raft;
   private LeaseExpirer leaseExpirer;
   private RaftStore store;
+  private Membership membership;
+  /** Membership changes and backups: slow, rare, one at a time, never on the callers' threads. */
+  private final java.util.concurrent.ExecutorService admin = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "store-admin");
+    t.setDaemon(true);
+    return t;
+  });
   /** Completes callers' futures, so their continuations never run on Ratis' apply thread. */
   private final java.util.concurrent.ExecutorService completions = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
     Thread t = new Thread(r, "store-completions");
@@ -65,42 +77,51 @@ public final class StorePeer implements AutoCloseable {
   public StorePeer(StoreConfig config) {
     this.config = config;
     this.groupId = MemberIds.groupId(config.clusterName());
-    this.group = RaftGroup.valueOf(groupId, config.peers().stream().map(StorePeer::raftPeer).toList());
+    this.initialGroup = config.join() ? RaftGroup.valueOf(groupId)
+        : RaftGroup.valueOf(groupId, config.peers().stream().map(RaftPeers::of).toList());
     this.state = new StoreState(config.quotaBytes(), config.watchProgressInterval());
     this.memberId = MemberIds.memberId(config.clusterName(), config.id());
     this.clusterId = MemberIds.clusterId(config.clusterName());
   }
 
-  private static RaftPeer raftPeer(PeerSpec spec) {
-    return RaftPeer.newBuilder().setId(spec.id()).setAddress(spec.raftAddress()).build();
-  }
-
   public void start() throws IOException {
     RaftProperties properties = RaftSettings.of(config);
     Files.createDirectories(config.dataDir().resolve("raft"));
-    boolean formatted = Files.exists(config.dataDir().resolve("raft").resolve(groupId.getUuid().toString()));
+    java.nio.file.Path groupDir = config.dataDir().resolve("raft").resolve(groupId.getUuid().toString());
+    if (config.restoreSnapshot() != null) {
+      SnapshotRestore.restore(config.restoreSnapshot(), groupDir, properties);
+    }
+    boolean formatted = Files.exists(groupDir);
+    // on RECOVER, the membership stored with the log (and Ratis' raft-meta.conf) wins over initialGroup
     server = RaftServer.newBuilder()
         .setServerId(RaftPeerId.valueOf(config.id()))
-        .setGroup(group)
+        .setGroup(initialGroup)
         .setProperties(properties)
         .setStateMachine(new StoreStateMachine(state))
         .setOption(formatted ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
         .build();
     server.start();
-    raft = new RaftGateway(server, groupId, new RaftClients(() -> RaftClient.newBuilder()
-        .setClientId(ClientId.randomId())
-        .setRaftGroup(group)
-        .setProperties(properties)
-        .setRetryPolicy(retryPolicy())
-        .build()), completions, config.requestTimeout());
+    membership = new Membership(server, groupId, config.peers(), group -> client(group, properties, retryPolicy()),
+        group -> client(group, properties, RetryPolicies.noRetry()), admin);
+    raft = new RaftGateway(server, groupId, new RaftClients(group -> client(group, properties, retryPolicy()),
+        membership::group, config.requestTimeout()), completions, config.requestTimeout());
     Proposer proposer = new Proposer(raft, MAX_IN_FLIGHT_ENTRIES, MAX_BATCH_BYTES, System::currentTimeMillis, completions);
     leaseExpirer = new LeaseExpirer(state, proposer, this::isLeaderReady);
     leaseExpirer.start();
     store = new RaftStore(state, proposer, raft, new RequestValidator(config.maxTxnOps(), config.maxRequestBytes()),
         config.minLeaseTtlSeconds(), this::header, () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
         completions);
-    log.info("store peer {} started: raft {}, {} peers, data {}", config.id(), config.self().raftAddress(),
-        config.peers().size(), config.dataDir());
+    log.info("store peer {} started: raft {}, members {}{}, data {}", config.id(), config.self().raftAddress(),
+        members(), config.join() ? " (joining: waits to be added)" : "", config.dataDir());
+  }
+
+  private static RaftClient client(RaftGroup group, RaftProperties properties, RetryPolicy retry) {
+    return RaftClient.newBuilder()
+        .setClientId(ClientId.randomId())
+        .setRaftGroup(group)
+        .setProperties(properties)
+        .setRetryPolicy(retry)
+        .build();
   }
 
   /** Retries (leader changes, restarts) until the request timeout; Ratis' retry cache keeps them exactly-once. */
@@ -126,8 +147,60 @@ public final class StorePeer implements AutoCloseable {
     return MemberIds.memberId(config.clusterName(), peerId);
   }
 
-  public List<PeerSpec> peers() {
-    return config.peers();
+  /**
+   * The store's members now, from Ratis' configuration, by id: what every member
+   * learned through the log, whatever its command line said.
+   */
+  public List<PeerSpec> members() {
+    return membership.members();
+  }
+
+  /**
+   * Adds a member through Raft's configuration change. The new member must already run,
+   * started with {@code --join}; it is caught up (by snapshot when the log was purged) before
+   * the change commits. Fails with ALREADY_EXISTS for a known id or address, FAILED_PRECONDITION
+   * when nothing with that id answers at its raft address.
+   */
+  public CompletableFuture<List<PeerSpec>> addMember(PeerSpec spec) {
+    return membership.add(spec);
+  }
+
+  /** Removes a member, the leader included; NOT_FOUND for an unknown id, FAILED_PRECONDITION for the last. */
+  public CompletableFuture<List<PeerSpec>> removeMember(String id) {
+    return membership.remove(id);
+  }
+
+  /** The id of the store peer that serves Raft at {@code raftAddress} (a member to be added answers too). */
+  public CompletableFuture<String> peerIdAt(String raftAddress) {
+    return CompletableFuture.supplyAsync(() -> membership.idAt(raftAddress), admin);
+  }
+
+  /**
+   * A backup of the whole store at one revision, written to a new file in the data dir: taken
+   * after a ReadIndex round, so it holds every write acknowledged before the call.
+   */
+  public CompletableFuture<BackupFile> saveSnapshot() {
+    return store.barrier().thenApplyAsync(ready -> {
+      java.nio.file.Path file = null;
+      try {
+        file = Files.createTempFile(config.dataDir(), "backup-", ".tmp");
+        long revision = SnapshotBackup.write(state, file);
+        return new BackupFile(file, revision, Files.size(file));
+      } catch (IOException e) {
+        deleteQuietly(file);
+        throw new StoreException(ErrorCode.INTERNAL, "writing the snapshot failed: " + e.getMessage());
+      }
+    }, admin);
+  }
+
+  private static void deleteQuietly(java.nio.file.Path file) {
+    try {
+      if (file != null) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      log.warn("could not delete {}", file, e);
+    }
   }
 
   /** Ratis' view of this peer's group, for tests and diagnostics. */
@@ -191,6 +264,7 @@ public final class StorePeer implements AutoCloseable {
       server.close();
     }
     completions.shutdownNow();
+    admin.shutdownNow();
     state.close();
     log.info("store peer {} stopped", config.id());
   }
