@@ -2,6 +2,7 @@ package io.skiff.store.mvcc;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,13 +19,17 @@ import java.util.HexFormat;
 
 /**
  * A backup of the store: the store's own snapshot (as a member writes it for
- * Raft, {@link SnapshotFormat}) followed by the SHA-256 of those bytes, as
- * etcd appends one to its snapshot database. {@link #verify} reads a backup
+ * Raft, {@link SnapshotFormat}), zeros up to a multiple of 512 bytes, then the
+ * SHA-256 of all that, as etcd appends one to its snapshot database. The padding
+ * is for {@code etcdctl snapshot save}, which takes a download for whole only
+ * when it is 512-byte pages plus a SHA-256, as etcd's are; readers of the
+ * snapshot stop after its last record. {@link #verify} reads a backup
  * whole, checksum and every record, so a corrupt or truncated one is refused
  * before anything is restored from it.
  */
 public final class SnapshotBackup {
   public static final int CHECKSUM_BYTES = 32;
+  private static final int PAGE_BYTES = 512;
 
   /** What a verified backup holds. */
   public record Contents(long revision, long compactRevision, long keyVersions, long leases, long snapshotBytes) {
@@ -38,8 +43,10 @@ public final class SnapshotBackup {
     MessageDigest sha = sha256();
     long revision;
     try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-      DigestOutputStream out = new DigestOutputStream(raw, sha);
+      Counting counted = new Counting(raw);
+      DigestOutputStream out = new DigestOutputStream(counted, sha);
       revision = state.writeSnapshot(out);
+      out.write(new byte[(int) ((PAGE_BYTES - counted.count % PAGE_BYTES) % PAGE_BYTES)]);
       out.flush();
       raw.write(sha.digest());
     }
@@ -72,7 +79,8 @@ public final class SnapshotBackup {
       InputStream snapshot = bounded(in, snapshotBytes);
       MvccStore scratch = new MvccStore(Long.MAX_VALUE);
       SnapshotFormat.read(snapshot, scratch);
-      if (snapshot.read() != -1) {
+      byte[] rest = snapshot.readAllBytes();
+      if (rest.length >= PAGE_BYTES || !Arrays.equals(rest, new byte[rest.length])) {
         throw new IOException("snapshot " + file + " has bytes after its last record");
       }
       return new Contents(scratch.revision(), scratch.compactRevision(), scratch.allVersions().size(),
@@ -118,6 +126,27 @@ public final class SnapshotBackup {
         return n;
       }
     };
+  }
+
+  /** Counts what passes through, for the padding. */
+  private static final class Counting extends FilterOutputStream {
+    long count;
+
+    Counting(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
   }
 
   private static MessageDigest sha256() {
