@@ -47,7 +47,12 @@ public final class BackupStream<T> {
   public void start(CompletableFuture<BackupFile> written) {
     written.whenComplete((file, error) -> {
       if (error != null) {
-        stream.onError(Replies.toStatus(error));
+        synchronized (this) {
+          if (!done) {
+            done = true;
+            stream.onError(Replies.toStatus(error));
+          }
+        }
         return;
       }
       synchronized (this) {
