@@ -66,8 +66,8 @@ final class ClusterMemberCommands {
   @Command(name = "remove-member", header = "Remove a master from the cluster's store.",
       description = {"", "Removes ID from the store's Raft group, the leader included (another master then "
           + "leads). The last member cannot be removed. Stop the removed master afterwards: it no longer "
-          + "belongs to the cluster, and its data dir cannot rejoin (start it again with an empty data dir and "
-          + "--join to add it back)."},
+          + "belongs to the cluster. To add it back, start it again with an empty data dir and --join, then "
+          + "add-member."},
       footerHeading = "%nExamples:%n", footer = {"  skiff cluster remove-member m2"})
   static final class RemoveMember extends BaseCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "The master to remove.")
