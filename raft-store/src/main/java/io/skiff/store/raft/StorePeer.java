@@ -12,8 +12,11 @@ import io.skiff.store.mvcc.RequestValidator;
 import io.skiff.store.mvcc.StoreState;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
@@ -61,13 +64,13 @@ public final class StorePeer implements AutoCloseable {
   private RaftStore store;
   private Membership membership;
   /** Membership changes and backups: slow, rare, one at a time, never on the callers' threads. */
-  private final java.util.concurrent.ExecutorService admin = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+  private final ExecutorService admin = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "store-admin");
     t.setDaemon(true);
     return t;
   });
   /** Completes callers' futures, so their continuations never run on Ratis' apply thread. */
-  private final java.util.concurrent.ExecutorService completions = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+  private final ExecutorService completions = Executors.newFixedThreadPool(2, r -> {
     Thread t = new Thread(r, "store-completions");
     t.setDaemon(true);
     return t;
@@ -87,7 +90,7 @@ public final class StorePeer implements AutoCloseable {
   public void start() throws IOException {
     RaftProperties properties = RaftSettings.of(config);
     Files.createDirectories(config.dataDir().resolve("raft"));
-    java.nio.file.Path groupDir = config.dataDir().resolve("raft").resolve(groupId.getUuid().toString());
+    Path groupDir = config.dataDir().resolve("raft").resolve(groupId.getUuid().toString());
     if (config.restoreSnapshot() != null) {
       SnapshotRestore.restore(config.restoreSnapshot(), groupDir, properties);
     }
@@ -149,7 +152,9 @@ public final class StorePeer implements AutoCloseable {
 
   /**
    * The store's members now, from Ratis' configuration, by id: what every member
-   * learned through the log, whatever its command line said.
+   * learned through the log, whatever its command line said. A configuration takes
+   * effect when it is appended (Raft's rule), so while a change commits this lists
+   * the members it proposes; a joining peer not yet added lists none.
    */
   public List<PeerSpec> members() {
     return membership.members();
@@ -181,7 +186,7 @@ public final class StorePeer implements AutoCloseable {
    */
   public CompletableFuture<BackupFile> saveSnapshot() {
     return store.barrier().thenApplyAsync(ready -> {
-      java.nio.file.Path file = null;
+      Path file = null;
       try {
         file = Files.createTempFile(config.dataDir(), "backup-", ".tmp");
         long revision = SnapshotBackup.write(state, file);
@@ -193,7 +198,7 @@ public final class StorePeer implements AutoCloseable {
     }, admin);
   }
 
-  private static void deleteQuietly(java.nio.file.Path file) {
+  private static void deleteQuietly(Path file) {
     try {
       if (file != null) {
         Files.deleteIfExists(file);
