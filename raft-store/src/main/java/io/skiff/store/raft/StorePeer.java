@@ -50,6 +50,7 @@ public final class StorePeer implements AutoCloseable {
    */
   private static final int MAX_IN_FLIGHT_ENTRIES = 2;
   private static final int MAX_BATCH_BYTES = 1 << 20;
+  private static final String BACKUP_PREFIX = "backup-";
 
   private final StoreConfig config;
   private final RaftGroupId groupId;
@@ -90,6 +91,7 @@ public final class StorePeer implements AutoCloseable {
   public void start() throws IOException {
     RaftProperties properties = RaftSettings.of(config);
     Files.createDirectories(config.dataDir().resolve("raft"));
+    deleteLeftBackups();
     Path groupDir = config.dataDir().resolve("raft").resolve(groupId.getUuid().toString());
     if (config.restoreSnapshot() != null) {
       SnapshotRestore.restore(config.restoreSnapshot(), groupDir, properties);
@@ -188,7 +190,7 @@ public final class StorePeer implements AutoCloseable {
     return store.barrier().thenApplyAsync(ready -> {
       Path file = null;
       try {
-        file = Files.createTempFile(config.dataDir(), "backup-", ".tmp");
+        file = Files.createTempFile(config.dataDir(), BACKUP_PREFIX, ".tmp");
         long revision = SnapshotBackup.write(state, file);
         return new BackupFile(file, revision, Files.size(file));
       } catch (IOException e) {
@@ -196,6 +198,15 @@ public final class StorePeer implements AutoCloseable {
         throw new StoreException(ErrorCode.INTERNAL, "writing the snapshot failed: " + e.getMessage());
       }
     }, admin);
+  }
+
+  /** Backups being sent when this process last stopped: nobody will read them. */
+  private void deleteLeftBackups() throws IOException {
+    try (var left = Files.newDirectoryStream(config.dataDir(), BACKUP_PREFIX + "*.tmp")) {
+      for (Path file : left) {
+        deleteQuietly(file);
+      }
+    }
   }
 
   private static void deleteQuietly(Path file) {
