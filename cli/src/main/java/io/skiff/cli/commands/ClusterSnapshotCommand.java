@@ -53,7 +53,18 @@ public final class ClusterSnapshotCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       Path target = file.toAbsolutePath();
-      Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
+      if (!Files.isDirectory(target.getParent())) {
+        throw new CliException("cannot write " + file + ": directory " + target.getParent() + " does not exist");
+      }
+      if (Files.isDirectory(target)) {
+        throw new CliException("cannot write " + file + ": it is a directory");
+      }
+      Path temp;
+      try {
+        temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
+      } catch (IOException e) {
+        throw new CliException("cannot write in " + target.getParent() + ": " + e.getMessage());
+      }
       try {
         long revision = receive(temp);
         verify(temp);

@@ -70,6 +70,11 @@ class ClusterAdminCommandsTest {
       try (var files = Files.list(file.getParent())) {
         assertEquals(1, files.count(), "no temporary file is left");
       }
+      Skiff.Result nowhere = skiff.run("cluster", "snapshot", "save", dir.resolve("no/such/dir/x.snap").toString(),
+          "-s", all);
+      assertEquals(1, nowhere.code());
+      assertTrue(nowhere.err().startsWith("error: cannot write ") && nowhere.err().contains("does not exist"),
+          nowhere.err());
     }
   }
 }
