@@ -116,8 +116,10 @@ public final class StorePeer implements AutoCloseable {
     store = new RaftStore(state, proposer, raft, new RequestValidator(config.maxTxnOps(), config.maxRequestBytes()),
         config.minLeaseTtlSeconds(), this::header, () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
         completions);
-    log.info("store peer {} started: raft {}, members {}{}, data {}", config.id(), config.self().raftAddress(),
-        members(), config.join() ? " (joining: waits to be added)" : "", config.dataDir());
+    // the election timeout is logged for the failover benchmark, which reports the setting it ran with
+    log.info("store peer {} started: raft {}, members {}{}, data {}, election timeout {} ms", config.id(),
+        config.self().raftAddress(), members(), config.join() ? " (joining: waits to be added)" : "",
+        config.dataDir(), config.electionTimeout().toMillis());
   }
 
   private static RaftClient client(RaftGroup group, RaftProperties properties, RetryPolicy retry) {
