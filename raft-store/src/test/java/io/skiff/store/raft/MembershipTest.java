@@ -101,6 +101,26 @@ class MembershipTest {
   }
 
   @Test
+  void theLeaderRemovesItselfAndTheOthersGoOn() throws Exception {
+    try (MiniCluster cluster = MiniCluster.start(3)) {
+      int leader = cluster.awaitLeader();
+      cluster.store(leader).put(put("before", "1")).get();
+      List<PeerSpec> left = cluster.peer(leader).removeMember(cluster.id(leader)).get(60, TimeUnit.SECONDS);
+      assertEquals(2, left.size());
+      cluster.stop(leader);
+      int next = cluster.awaitLeader();
+      long revision = cluster.store(next).put(put("after", "2")).get(30, TimeUnit.SECONDS).getHeader().getRevision();
+      for (int i = 0; i < cluster.size(); i++) {
+        if (cluster.isRunning(i)) {
+          int peer = i;
+          await().atMost(WAIT).until(() -> cluster.peer(peer).status().revision() == revision);
+          assertEquals(left, cluster.peer(i).members());
+        }
+      }
+    }
+  }
+
+  @Test
   void badChangesAreRefusedWithAClearError() throws Exception {
     try (MiniCluster cluster = MiniCluster.start(2)) {
       cluster.awaitLeader();
