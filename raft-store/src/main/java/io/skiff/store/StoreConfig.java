@@ -12,6 +12,10 @@ import java.util.List;
  * @param logSegmentBytes size of a Raft log segment; the log is purged by whole segments
  * @param electionTimeout the lower bound of Raft's randomized election timeout;
  *     the upper bound is twice it
+ * @param join start as a new member with an empty group and wait for the cluster to add it
+ *     ({@code --join}); a restart recovers the membership from storage either way
+ * @param restoreSnapshot a backup to start a new cluster from ({@code --restore-snapshot}); only on an
+ *     empty data dir; null for none
  */
 public record StoreConfig(
     String clusterName,
@@ -26,13 +30,19 @@ public record StoreConfig(
     long logSegmentBytes,
     Duration electionTimeout,
     Duration requestTimeout,
-    Duration watchProgressInterval) {
+    Duration watchProgressInterval,
+    boolean join,
+    Path restoreSnapshot) {
 
   public static final int DEFAULT_MAX_REQUEST_BYTES = 1536 * 1024;
 
   public StoreConfig {
     if (peers.stream().noneMatch(p -> p.id().equals(id))) {
       throw new IllegalArgumentException("this peer's id '" + id + "' is not among the peers " + peers);
+    }
+    if (join && restoreSnapshot != null) {
+      throw new IllegalArgumentException("--join and --restore-snapshot exclude each other: a joining member "
+          + "gets its data from the cluster");
     }
   }
 
@@ -49,10 +59,16 @@ public record StoreConfig(
   }
 
   public Builder toBuilder() {
+    return toBuilder(id, peers, dataDir);
+  }
+
+  /** This config's settings for another peer. */
+  public Builder toBuilder(String id, List<PeerSpec> peers, Path dataDir) {
     return new Builder(id, peers, dataDir).clusterName(clusterName).maxRequestBytes(maxRequestBytes)
         .maxTxnOps(maxTxnOps).quotaBytes(quotaBytes).minLeaseTtlSeconds(minLeaseTtlSeconds)
         .snapshotThreshold(snapshotThreshold).logSegmentBytes(logSegmentBytes).electionTimeout(electionTimeout)
-        .requestTimeout(requestTimeout).watchProgressInterval(watchProgressInterval);
+        .requestTimeout(requestTimeout).watchProgressInterval(watchProgressInterval).join(join)
+        .restoreSnapshot(restoreSnapshot);
   }
 
   /** Builds a config from etcd's defaults. Not thread-safe. */
@@ -70,6 +86,8 @@ public record StoreConfig(
     private Duration electionTimeout = Duration.ofMillis(500);
     private Duration requestTimeout = Duration.ofSeconds(10);
     private Duration watchProgressInterval = Duration.ofMinutes(10);
+    private boolean join;
+    private Path restoreSnapshot;
 
     private Builder(String id, List<PeerSpec> peers, Path dataDir) {
       this.id = id;
@@ -127,10 +145,20 @@ public record StoreConfig(
       return this;
     }
 
+    public Builder join(boolean v) {
+      join = v;
+      return this;
+    }
+
+    public Builder restoreSnapshot(Path v) {
+      restoreSnapshot = v;
+      return this;
+    }
+
     public StoreConfig build() {
       return new StoreConfig(clusterName, id, peers, dataDir, maxRequestBytes, maxTxnOps, quotaBytes,
           minLeaseTtlSeconds, snapshotThreshold, logSegmentBytes, electionTimeout, requestTimeout,
-          watchProgressInterval);
+          watchProgressInterval, join, restoreSnapshot);
     }
   }
 }

@@ -14,9 +14,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The masters themselves: who they are, which leads, how far each has got. */
-@Command(name = "cluster", header = "Show the masters: members and their health.",
+@Command(name = "cluster", header = "Show and manage the masters: members, health, membership, backups.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {ClusterCommand.Members.class, ClusterCommand.StatusCommand.class})
+    subcommands = {ClusterCommand.Members.class, ClusterCommand.StatusCommand.class,
+        ClusterMemberCommands.AddMember.class, ClusterMemberCommands.RemoveMember.class,
+        ClusterSnapshotCommand.class})
 public final class ClusterCommand implements Runnable {
   @Spec
   CommandSpec spec;

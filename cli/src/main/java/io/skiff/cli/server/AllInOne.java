@@ -24,9 +24,12 @@ import org.slf4j.LoggerFactory;
 public final class AllInOne implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AllInOne.class);
 
-  /** What a user chooses; everything else is the master's and the agent's defaults. */
+  /**
+   * What a user chooses; everything else is the master's and the agent's defaults. {@code join} and
+   * {@code restoreSnapshot} (null for none) are the master's {@code --join} and {@code --restore-snapshot}.
+   */
   public record Settings(Path dataDir, String nodeName, String apiAddress, String storeAddress, String raftAddress,
-      String peers, int agentPort, Path podmanSocket, boolean runAgent) {
+      String peers, int agentPort, Path podmanSocket, boolean runAgent, boolean join, Path restoreSnapshot) {
   }
 
   private final Master master;
@@ -57,10 +60,17 @@ public final class AllInOne implements AutoCloseable {
 
   /** The master's flags: named after the node; a store of one peer unless {@code peers} names them all. */
   static List<String> masterArgs(Settings s) {
-    return List.of("--id", s.nodeName(),
+    List<String> args = new ArrayList<>(List.of("--id", s.nodeName(),
         "--peers", s.peers() != null ? s.peers() : s.nodeName() + "=" + s.raftAddress() + "/" + s.storeAddress(),
         "--data-dir", s.dataDir().resolve("store").toString(),
-        "--api-address", s.apiAddress());
+        "--api-address", s.apiAddress()));
+    if (s.join()) {
+      args.add("--join");
+    }
+    if (s.restoreSnapshot() != null) {
+      args.addAll(List.of("--restore-snapshot", s.restoreSnapshot().toString()));
+    }
+    return args;
   }
 
   /** The agent's flags: its master is this process's API port, on loopback when it listens everywhere. */

@@ -58,10 +58,19 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--disable-agent", description = "Run the master only; agents of other machines join it.")
   boolean disableAgent;
 
+  @Option(names = "--join", description = "Start as a new master of a running cluster, with no data, and wait to be "
+      + "added (skiff cluster add-member); --peers then names only this master.")
+  boolean join;
+
+  @Option(names = "--restore-snapshot", paramLabel = "FILE", description = "Start a new cluster from a backup "
+      + "(skiff cluster snapshot save), only into an empty --data-dir; every master restores the same file.")
+  Path restoreSnapshot;
+
   @Override
   public Integer call() throws Exception {
     AllInOne.Settings settings = new AllInOne.Settings(dataDir.toAbsolutePath(), nodeName(), apiAddress,
-        storeAddress, raftAddress, peers, agentPort, podmanSocket, !disableAgent);
+        storeAddress, raftAddress, peers, agentPort, podmanSocket, !disableAgent, join,
+        restoreSnapshot == null ? null : restoreSnapshot.toAbsolutePath());
     AllInOne server;
     try {
       server = AllInOne.start(settings);

@@ -2,11 +2,18 @@ package io.skiff.controlplane.api;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.skiff.api.v1.AddMemberRequest;
 import io.skiff.api.v1.ClusterGrpc;
 import io.skiff.api.v1.Member;
 import io.skiff.api.v1.MembersRequest;
 import io.skiff.api.v1.MembersResponse;
+import io.skiff.api.v1.RemoveMemberRequest;
+import io.skiff.api.v1.SnapshotChunk;
+import io.skiff.api.v1.SnapshotRequest;
 import io.skiff.api.v1.VersionInfo;
 import io.skiff.api.v1.VersionRequest;
 import io.skiff.proto.etcd.MaintenanceGrpc;
@@ -14,15 +21,20 @@ import io.skiff.proto.etcd.StatusRequest;
 import io.skiff.proto.etcd.StatusResponse;
 import io.skiff.store.PeerSpec;
 import io.skiff.store.PeerStatus;
+import io.skiff.store.StoreException;
+import io.skiff.store.etcd.BackupStream;
 import io.skiff.store.raft.StorePeer;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * skiff.api.v1.Cluster: the masters as the store sees them. This master
- * answers for itself from its peer; every other is asked over its etcd
- * endpoint (Maintenance.Status), so an unreachable one shows as such.
+ * skiff.api.v1.Cluster: the masters as the store sees them (its live Raft
+ * membership), changes to that membership, and backups. This master answers
+ * for itself from its peer; every other is asked over its etcd endpoint
+ * (Maintenance.Status), so an unreachable one shows as such.
  */
 final class ClusterService extends ClusterGrpc.ClusterImplBase implements AutoCloseable {
   private static final long ASK_TIMEOUT_MILLIS = 2_000;
@@ -39,7 +51,7 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase implements AutoCl
     PeerStatus self = peer.status();
     String leader = "";
     MembersResponse.Builder response = MembersResponse.newBuilder().setAnsweredBy(peer.config().id());
-    for (PeerSpec spec : peer.peers()) {
+    for (PeerSpec spec : peer.members()) {
       if (self.leaderMemberId() != 0 && peer.memberId(spec.id()) == self.leaderMemberId()) {
         leader = spec.id();
       }
@@ -80,8 +92,61 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase implements AutoCl
   }
 
   private ManagedChannel channel(PeerSpec spec) {
-    return channels.computeIfAbsent(spec.id(), id -> NettyChannelBuilder
+    return channels.computeIfAbsent(spec.clientAddress(), address -> NettyChannelBuilder
         .forAddress(PeerSpec.host(spec.clientAddress()), PeerSpec.port(spec.clientAddress())).usePlaintext().build());
+  }
+
+  @Override
+  public void addMember(AddMemberRequest request, StreamObserver<MembersResponse> observer) {
+    PeerSpec spec;
+    try {
+      if (request.getStoreAddress().isEmpty()) {
+        throw new IllegalArgumentException("store_address: the new master's store (etcd) host:port is required");
+      }
+      spec = new PeerSpec(request.getId(), request.getRaftAddress(), request.getStoreAddress());
+    } catch (IllegalArgumentException e) {
+      observer.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    answerWithMembers(peer.addMember(spec), observer);
+  }
+
+  @Override
+  public void removeMember(RemoveMemberRequest request, StreamObserver<MembersResponse> observer) {
+    if (request.getId().isEmpty()) {
+      observer.onError(Status.INVALID_ARGUMENT.withDescription("id: the member to remove is required")
+          .asRuntimeException());
+      return;
+    }
+    answerWithMembers(peer.removeMember(request.getId()), observer);
+  }
+
+  private void answerWithMembers(CompletableFuture<?> change, StreamObserver<MembersResponse> observer) {
+    change.whenComplete((members, error) -> {
+      if (error != null) {
+        observer.onError(toStatus(error));
+      } else {
+        members(MembersRequest.getDefaultInstance(), observer);
+      }
+    });
+  }
+
+  @Override
+  public void snapshot(SnapshotRequest request, StreamObserver<SnapshotChunk> observer) {
+    new BackupStream<>((ServerCallStreamObserver<SnapshotChunk>) observer,
+        (backup, data, offset, remaining) -> {
+          SnapshotChunk.Builder chunk = SnapshotChunk.newBuilder().setData(data);
+          return (offset == 0 ? chunk.setRevision(backup.revision()).setTotalBytes(backup.sizeBytes()) : chunk).build();
+        })
+        .start(peer.saveSnapshot());
+  }
+
+  private static StatusRuntimeException toStatus(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof StoreException e) {
+      return Status.fromCodeValue(e.code().grpcCode).withDescription(e.getMessage()).asRuntimeException();
+    }
+    return Status.INTERNAL.withDescription(String.valueOf(cause)).asRuntimeException();
   }
 
   @Override

@@ -30,6 +30,10 @@ final class MasterFlags {
         --leader-lease-ms MS          controller leader lease; takeover within about this (default 3000)
         --node-monitor-grace-period-s S  a node silent this long is NotReady (default 40)
         --pod-eviction-timeout-s S    pods leave a NotReady node after this (default 300)
+        --join                        start as a new master of a running cluster, with no data, and wait to be
+                                      added (skiff cluster add-member); --peers then names only this master
+        --restore-snapshot FILE       start a new cluster from a backup (skiff cluster snapshot save): only into
+                                      an empty --data-dir; every master of the new cluster restores the same file
       """;
 
   private static final Set<String> MASTER_FLAGS = Set.of("--api-address", "--max-object-bytes",
@@ -43,7 +47,7 @@ final class MasterFlags {
   static MasterConfig parse(String[] args) {
     Set<String> known = new HashSet<>(ServerFlags.STORE_FLAGS);
     known.addAll(MASTER_FLAGS);
-    Flags flags = Flags.parse(args, known);
+    Flags flags = Flags.parse(args, known, ServerFlags.SWITCHES);
     if (flags.help()) {
       return null;
     }

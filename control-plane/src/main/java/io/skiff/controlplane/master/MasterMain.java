@@ -39,7 +39,14 @@ public final class MasterMain {
         stopped.countDown();
       }
     }, "shutdown"));
-    master.start();
+    try {
+      master.start();
+    } catch (java.io.IOException e) {
+      // a refused start (a corrupt --restore-snapshot, a data dir in use): one clear line, not a trace
+      log.error("master {} could not start", config.store().id(), e);
+      System.err.println("skiff-master: " + e.getMessage());
+      System.exit(1);
+    }
     stopped.await();
   }
 

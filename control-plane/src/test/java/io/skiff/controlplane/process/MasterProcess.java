@@ -146,6 +146,40 @@ public final class MasterProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * A new master {@code id} started with {@code --join} (its own store peer only, no data): it waits
+   * to be added to a running cluster and serves once added, so this returns without waiting; call
+   * {@link #awaitServing()} after the add.
+   */
+  public static Joining startJoining(String label, String id, List<String> flags) {
+    Classpath classpath = Classpath.packaged();
+    Path logDir = classpath.target().resolve("process-logs").resolve(label);
+    int[] ports = freePorts(3);
+    try {
+      Files.createDirectories(logDir);
+      Path dataRoot = Files.createTempDirectory("skiff-master-" + id + "-");
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(TEST_JVM_OPTIONS);
+      command.addAll(List.of("-cp", classpath.value(), MAIN_CLASS, "--id", id,
+          "--peers", id + "=" + HOST + ":" + ports[0] + "/" + HOST + ":" + ports[1], "--join",
+          "--data-dir", dataRoot.resolve("data").toString(), "--api-address", HOST + ":" + ports[2]));
+      command.addAll(flags);
+      Path log = logDir.resolve(id + ".log");
+      Files.writeString(log, "=== " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
+      Process process = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      process.getOutputStream().close();
+      return new Joining(new MasterProcess(id, HOST, ports[2], ports[1], dataRoot, log, process), HOST + ":" + ports[0]);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not launch master " + id, e);
+    }
+  }
+
+  /** A master started with --join, and the raft address to add it with. */
+  public record Joining(MasterProcess master, String raftAddress) {
+  }
+
   public String id() {
     return id;
   }
@@ -187,7 +221,8 @@ public final class MasterProcess implements AutoCloseable {
     }
   }
 
-  private void awaitServing() {
+  /** Waits until the API answers health checks as SERVING; fails with the log's tail if it exits first. */
+  public void awaitServing() {
     ManagedChannel channel = NettyChannelBuilder.forAddress(host, apiPort).usePlaintext().build();
     try {
       HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -26,7 +27,8 @@ import java.util.function.UnaryOperator;
  */
 public final class MasterCluster implements AutoCloseable {
   private final List<MasterConfig> configs = new ArrayList<>();
-  private final Master[] masters;
+  /** By index; null for a stopped master. Grows as masters join. */
+  private final List<Master> masters = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   private MasterCluster(int size, Path dataDir, UnaryOperator<MasterConfig> tune) {
@@ -42,8 +44,8 @@ public final class MasterCluster implements AutoCloseable {
       // tests of the API alone run no controllers; those that want them say so (withControllers)
       config = config.withControllers(false, config.election(), config.controllers());
       configs.add(tune.apply(config));
+      masters.add(null);
     }
-    masters = new Master[size];
   }
 
   /** Starts {@code size} masters that are peers of each other. */
@@ -80,11 +82,36 @@ public final class MasterCluster implements AutoCloseable {
   }
 
   public int size() {
-    return masters.length;
+    return masters.size();
   }
 
   public Master master(int index) {
-    return masters[index];
+    return masters.get(index);
+  }
+
+  /**
+   * Starts one more master, {@code id}, with {@code --join} and the first master's settings: it
+   * waits to be added to the store (AddMember) before it serves. Returns its index at once; the
+   * future completes when it has started.
+   */
+  public synchronized Map.Entry<Integer, CompletableFuture<Void>> startJoining(String id) {
+    int[] ports = freePorts(3);
+    PeerSpec spec = PeerSpec.parse(id + "=127.0.0.1:" + ports[0] + "/127.0.0.1:" + ports[1]);
+    MasterConfig first = configs.get(0);
+    StoreConfig store = first.store().toBuilder(id, List.of(spec), first.store().dataDir().resolveSibling(id))
+        .join(true).build();
+    configs.add(new MasterConfig(store, new InetSocketAddress("127.0.0.1", ports[2]), first.maxObjectBytes(),
+        first.watchCache(), first.compactionInterval(), first.namespaceCleanupInterval(), first.runControllers(),
+        first.election(), first.controllers()));
+    masters.add(null);
+    int index = masters.size() - 1;
+    channels.add(NettyChannelBuilder.forAddress("127.0.0.1", ports[2]).usePlaintext().build());
+    return Map.entry(index, CompletableFuture.runAsync(() -> startMaster(index)));
+  }
+
+  /** The store peer master {@code index} runs as: id, raft and store addresses. */
+  public PeerSpec peerSpec(int index) {
+    return configs.get(index).store().self();
   }
 
   /** A channel to master {@code index}'s API; it reconnects when the master comes back. */
@@ -102,9 +129,9 @@ public final class MasterCluster implements AutoCloseable {
   }
 
   public void stop(int index) throws Exception {
-    if (masters[index] != null) {
-      masters[index].close();
-      masters[index] = null;
+    if (masters.get(index) != null) {
+      masters.get(index).close();
+      masters.set(index, null);
     }
   }
 
@@ -117,7 +144,7 @@ public final class MasterCluster implements AutoCloseable {
     try {
       Master master = new Master(configs.get(index));
       master.start();
-      masters[index] = master;
+      masters.set(index, master);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -131,7 +158,7 @@ public final class MasterCluster implements AutoCloseable {
     for (ManagedChannel channel : channels) {
       channel.shutdownNow();
     }
-    for (int i = 0; i < masters.length; i++) {
+    for (int i = 0; i < masters.size(); i++) {
       stop(i);
     }
   }

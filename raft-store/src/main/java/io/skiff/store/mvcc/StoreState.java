@@ -190,11 +190,12 @@ public final class StoreState implements AutoCloseable {
     }
   }
 
-  /** Writes a consistent snapshot; applies wait meanwhile, reads go on. */
-  public void writeSnapshot(OutputStream out) throws IOException {
+  /** Writes a consistent snapshot and returns its revision; applies wait meanwhile, reads go on. */
+  public long writeSnapshot(OutputStream out) throws IOException {
     lock.readLock().lock();
     try {
       SnapshotFormat.write(mvcc, out);
+      return mvcc.revision();
     } finally {
       lock.readLock().unlock();
     }

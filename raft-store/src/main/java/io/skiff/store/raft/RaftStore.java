@@ -142,6 +142,11 @@ final class RaftStore implements Store {
     return watcher::cancel;
   }
 
+  /** Completes once this peer has applied every write committed before the call (a ReadIndex round). */
+  CompletableFuture<Void> barrier() {
+    return reads.await();
+  }
+
   private CompletableFuture<StoreResponse> write(StoreRequest request) {
     return proposer.propose(request).thenApply(RaftStore::unwrap);
   }

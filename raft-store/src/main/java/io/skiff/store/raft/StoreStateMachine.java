@@ -78,6 +78,23 @@ final class StoreStateMachine extends BaseStateMachine {
     }
   }
 
+  /**
+   * Ratis calls this as it applies a configuration entry. A peer removed from the members keeps
+   * running until it is stopped, serving nothing current: say so where the operator looks.
+   */
+  @Override
+  public void notifyConfigurationChanged(long term, long index,
+      org.apache.ratis.proto.RaftProtos.RaftConfigurationProto conf) {
+    boolean member = conf.getPeersList().stream().anyMatch(p -> p.getId().toStringUtf8().equals(getId().toString()));
+    if (!member && conf.getPeersCount() > 0) {
+      log.warn("{}: removed from the store's members at index {} (members now {}): stop this peer", getId(), index,
+          conf.getPeersList().stream().map(p -> p.getId().toStringUtf8()).toList());
+    } else {
+      log.info("{}: members at index {}: {}", getId(), index,
+          conf.getPeersList().stream().map(p -> p.getId().toStringUtf8()).toList());
+    }
+  }
+
   @Override
   public StateMachineStorage getStateMachineStorage() {
     return storage;

@@ -11,7 +11,9 @@ import java.util.Set;
  * A server's command line: {@code --name value} or {@code --name=value}, each
  * name known in advance, plus {@code --config FILE} whose {@code name = value}
  * lines (names without dashes, {@code #} comments) give the same settings;
- * the command line wins. Unknown or malformed flags are errors naming the flag.
+ * the command line wins. A switch (say {@code --join}) takes no value on the
+ * command line ({@code --join=false} still may). Unknown or malformed flags are
+ * errors naming the flag.
  */
 public final class Flags {
   private final Map<String, String> values;
@@ -23,6 +25,11 @@ public final class Flags {
   }
 
   public static Flags parse(String[] args, Set<String> known) {
+    return parse(args, known, Set.of());
+  }
+
+  /** {@code switches} are among {@code known}. */
+  public static Flags parse(String[] args, Set<String> known, Set<String> switches) {
     Map<String, String> values = new HashMap<>();
     String configFile = null;
     for (int i = 0; i < args.length; i++) {
@@ -39,6 +46,9 @@ public final class Flags {
       }
       if (!known.contains(name) && !name.equals("--config")) {
         throw new IllegalArgumentException("unknown flag " + name);
+      }
+      if (value == null && switches.contains(name)) {
+        value = "true";
       }
       if (value == null) {
         if (i + 1 >= args.length) {
@@ -98,6 +108,15 @@ public final class Flags {
       throw new IllegalArgumentException("missing required flag " + flag);
     }
     return v;
+  }
+
+  /** A switch or a true/false setting; false when absent. */
+  public boolean bool(String flag) {
+    String v = values.getOrDefault(flag, "false");
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException("flag " + flag + " is true or false, not '" + v + "'");
+    }
+    return v.equals("true");
   }
 
   public long positive(String flag, long fallback) {

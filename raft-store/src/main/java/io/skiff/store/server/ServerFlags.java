@@ -23,15 +23,25 @@ public record ServerFlags(StoreConfig config, String listenClient, boolean help)
         --max-request-bytes N         largest request (default 1.5 MiB)
         --max-txn-ops N               most operations in a txn (default 128)
         --watch-progress-interval-ms MS  progress notification interval (default 600000)
+        --join                        start as a new member of a running cluster, with no data, and wait to
+                                      be added (skiff cluster add-member, or etcdctl member add); --peers then
+                                      needs to name only this peer
+        --restore-snapshot FILE       start a new cluster from a backup (skiff cluster snapshot save, or
+                                      etcdctl snapshot save): only into an empty --data-dir; every member of the
+                                      new cluster restores the same file
       """;
 
   /** The store's flags, shared with the master. */
   public static final Set<String> STORE_FLAGS = Set.of("--id", "--peers", "--data-dir", "--cluster-name",
       "--listen-client", "--snapshot-threshold", "--election-timeout-ms", "--quota-bytes",
-      "--max-request-bytes", "--max-txn-ops", "--log-segment-bytes", "--watch-progress-interval-ms");
+      "--max-request-bytes", "--max-txn-ops", "--log-segment-bytes", "--watch-progress-interval-ms", "--join",
+      "--restore-snapshot");
+
+  /** Store flags that take no value. */
+  public static final Set<String> SWITCHES = Set.of("--join");
 
   static ServerFlags parse(String[] args) {
-    Flags flags = Flags.parse(args, STORE_FLAGS);
+    Flags flags = Flags.parse(args, STORE_FLAGS, SWITCHES);
     if (flags.help()) {
       return new ServerFlags(null, "", true);
     }
@@ -59,6 +69,9 @@ public record ServerFlags(StoreConfig config, String listenClient, boolean help)
         .electionTimeout(Duration.ofMillis(flags.positive("--election-timeout-ms", defaults.electionTimeout().toMillis())))
         .watchProgressInterval(Duration.ofMillis(
             flags.positive("--watch-progress-interval-ms", defaults.watchProgressInterval().toMillis())))
+        .join(flags.bool("--join"))
+        .restoreSnapshot(flags.string("--restore-snapshot", "").isEmpty() ? null
+            : Path.of(flags.string("--restore-snapshot", "")))
         .build();
   }
 }

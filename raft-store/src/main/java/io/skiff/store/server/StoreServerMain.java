@@ -43,7 +43,15 @@ public final class StoreServerMain {
     StoreConfig config = flags.config();
     Injector injector = Guice.createInjector(new StoreServerModule(config));
     StorePeer peer = injector.getInstance(StorePeer.class);
-    peer.start();
+    try {
+      peer.start();
+    } catch (java.io.IOException e) {
+      // a refused start (a corrupt --restore-snapshot, a data dir in use): one clear line, not a trace
+      System.err.println("skiff-store: " + e.getMessage());
+      peer.close();
+      System.exit(1);
+      return;
+    }
     EtcdApiServer api = injector.getInstance(EtcdApiServer.class);
     String listen = flags.listenClient().isEmpty() ? config.self().clientAddress() : flags.listenClient();
     // handlers never block (they complete futures), so they run on the transport threads

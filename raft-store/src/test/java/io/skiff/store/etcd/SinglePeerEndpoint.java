@@ -62,6 +62,11 @@ final class SinglePeerEndpoint implements AutoCloseable {
     return new SinglePeerEndpoint(dataDir, peer, api, channel);
   }
 
+  /** host:port of the etcd endpoint, for etcdctl. */
+  String endpoint() {
+    return "127.0.0.1:" + api.port();
+  }
+
   /**
    * Stops everything within a bound, or fails: a deadlocked apply thread never stops and Ratis
    * waits for it, so a test that found a deadlock must not hang here (the peer's threads are daemons).

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  */
 final class MiniCluster implements AutoCloseable {
   private final List<StoreConfig> configs = new ArrayList<>();
-  private final StorePeer[] peers;
+  /** By index; null for a stopped peer. Grows as peers join. */
+  private final List<StorePeer> peers = new ArrayList<>();
   private final Path root;
 
   private MiniCluster(int size, UnaryOperator<StoreConfig> tune) throws IOException {
@@ -37,8 +38,8 @@ final class MiniCluster implements AutoCloseable {
       StoreConfig config = StoreConfig.defaults(spec.id(), specs, root.resolve(spec.id()))
           .toBuilder().electionTimeout(Duration.ofMillis(500)).build();
       configs.add(tune.apply(config));
+      peers.add(null);
     }
-    peers = new StorePeer[size];
   }
 
   static MiniCluster start(int size, UnaryOperator<StoreConfig> tune) throws IOException {
@@ -55,19 +56,39 @@ final class MiniCluster implements AutoCloseable {
   }
 
   int size() {
-    return peers.length;
+    return peers.size();
   }
 
   StorePeer peer(int i) {
-    return peers[i];
+    return peers.get(i);
   }
 
   Store store(int i) {
-    return peers[i].store();
+    return peers.get(i).store();
   }
 
   boolean isRunning(int i) {
-    return peers[i] != null;
+    return peers.get(i) != null;
+  }
+
+  String id(int i) {
+    return configs.get(i).id();
+  }
+
+  /**
+   * Starts a new peer with {@code --join} (an empty group, waiting to be added), with the
+   * first peer's settings and {@code clientAddress} as its store address; returns its index.
+   */
+  int startJoiner(String id, String clientAddress) throws IOException {
+    PeerSpec spec = new PeerSpec(id, "127.0.0.1:" + freePort(), clientAddress);
+    configs.add(configs.get(0).toBuilder(id, List.of(spec), root.resolve(id)).restoreSnapshot(null).join(true).build());
+    peers.add(null);
+    restart(peers.size() - 1);
+    return peers.size() - 1;
+  }
+
+  PeerSpec spec(int i) {
+    return configs.get(i).self();
   }
 
   /** Waits until one running peer leads and is ready; returns its index. */
@@ -76,8 +97,8 @@ final class MiniCluster implements AutoCloseable {
   }
 
   int leaderIndex() {
-    for (int i = 0; i < peers.length; i++) {
-      if (peers[i] != null && peers[i].isLeaderReady()) {
+    for (int i = 0; i < peers.size(); i++) {
+      if (peers.get(i) != null && peers.get(i).isLeaderReady()) {
         return i;
       }
     }
@@ -86,8 +107,8 @@ final class MiniCluster implements AutoCloseable {
 
   int aFollower() {
     int leader = awaitLeader();
-    for (int i = 0; i < peers.length; i++) {
-      if (i != leader && peers[i] != null) {
+    for (int i = 0; i < peers.size(); i++) {
+      if (i != leader && peers.get(i) != null) {
         return i;
       }
     }
@@ -95,9 +116,9 @@ final class MiniCluster implements AutoCloseable {
   }
 
   void stop(int i) throws IOException {
-    if (peers[i] != null) {
-      peers[i].close();
-      peers[i] = null;
+    if (peers.get(i) != null) {
+      peers.get(i).close();
+      peers.set(i, null);
     }
   }
 
@@ -105,12 +126,14 @@ final class MiniCluster implements AutoCloseable {
     stop(i);
     StorePeer peer = new StorePeer(configs.get(i));
     peer.start();
-    peers[i] = peer;
+    peers.set(i, peer);
+    // a restored peer restores once; restarts find its data
+    configs.set(i, configs.get(i).toBuilder().restoreSnapshot(null).build());
   }
 
   @Override
   public void close() throws IOException {
-    for (int i = 0; i < peers.length; i++) {
+    for (int i = 0; i < peers.size(); i++) {
       stop(i);
     }
     try (Stream<Path> files = Files.walk(root)) {
