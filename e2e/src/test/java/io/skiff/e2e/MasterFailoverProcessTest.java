@@ -96,13 +96,13 @@ class MasterFailoverProcessTest {
       int before = traffic.writer.count();
       long killedAt = System.nanoTime();
       follower.kill();
-      traffic.awaitWrites(before + 200);
+      traffic.awaitWrites(before + 100);
       log.info("follower kill: first write acknowledged {} ms after it; longest pause between writes so far {} ms",
           millisSince(killedAt, traffic.writer.firstAckAfter(killedAt)), traffic.writer.longestPauseMillis());
 
       follower.restart();
       awaitCaughtUp(follower, leader);
-      traffic.awaitWrites(traffic.writer.count() + 50);  // and writes go on while it rejoins
+      traffic.awaitWrites(traffic.writer.count() + 20);  // and writes go on while it rejoins
       traffic.stopAndCheck();
 
       for (Map.Entry<String, String> client : servedBy.entrySet()) {

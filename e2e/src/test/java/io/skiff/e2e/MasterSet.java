@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Three master processes and what the tests ask of them as a whole: which one leads the store
+ * Master processes (three, unless a test needs fewer) and what the tests ask of them as a whole: which one leads the store
  * (Cluster/Members) and which one holds the controllers' Lease, each master's store revision, and
  * channels over all of them (as a client configured with every endpoint) or to one. Channels it
  * opens are closed with it. Not thread-safe: the test's thread drives it.
@@ -43,7 +43,12 @@ final class MasterSet implements AutoCloseable {
 
   /** Three masters, each given {@code flags}, all serving on return. */
   static MasterSet start(String label, List<String> flags) {
-    return new MasterSet(MasterProcess.startCluster(label, 3, MasterProcess.TEST_JVM_OPTIONS, flags));
+    return start(label, 3, flags);
+  }
+
+  /** {@code size} masters, each given {@code flags}, all serving on return. */
+  static MasterSet start(String label, int size, List<String> flags) {
+    return new MasterSet(MasterProcess.startCluster(label, size, MasterProcess.TEST_JVM_OPTIONS, flags));
   }
 
   /** Every API endpoint, "host:port,...", as a client's configuration lists them. */
