@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PodWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PodWriter.class);
-  private static final long CALL_TIMEOUT_MILLIS = 5_000;
+  private static final long CALL_TIMEOUT_MILLIS = 10_000;
   /** About 100 writes a second at most: a steady load that leaves the two cores to the masters. */
   private static final long PACE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
