@@ -107,6 +107,9 @@ class AgentGracePeriodProcessTest {
     // thawed, the agent stops the evicted pods' containers and lets them go: no pod runs twice
     Signals.resume(frozen);
     frozen = null;
+    long thawedAt = System.nanoTime();
+    awaitReady(nodeClient, first.node, "True");
+    log.info("{} Ready again {} ms after its agent thawed", first.node, millisSince(thawedAt));
     Set<String> evicted = original.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
     await("the evicted pods gone, and their containers").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
         .ignoreException(StatusRuntimeException.class)
