@@ -225,8 +225,12 @@ final class PodWriter implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stopping = true;
-    thread.join(TimeUnit.MINUTES.toMillis(2));
+    try {
+      thread.join(TimeUnit.MINUTES.toMillis(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
