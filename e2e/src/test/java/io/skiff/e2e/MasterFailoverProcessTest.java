@@ -123,6 +123,11 @@ class MasterFailoverProcessTest {
         }
       }
       log.info("follower kill: longest pause between acknowledged writes {} ms", traffic.writer.longestPauseMillis());
+      // nor did the masters notice more than a peer gone and back: the same store leader and controllers
+      assertEquals(leader.id(), cluster.storeLeader().id(), "the store leader");
+      if (follower != holder) {
+        assertEquals(holder.id(), cluster.leaseHoldingMaster(leader).id(), "the controllers' master");
+      }
     }
   }
 
