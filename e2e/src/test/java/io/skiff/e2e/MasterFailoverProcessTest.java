@@ -97,8 +97,9 @@ class MasterFailoverProcessTest {
       long killedAt = System.nanoTime();
       follower.kill();
       traffic.awaitWrites(before + 100);
-      log.info("follower kill: first write acknowledged {} ms after it; longest pause between writes so far {} ms",
-          millisSince(killedAt, traffic.writer.firstAckAfter(killedAt)), traffic.writer.longestPauseMillis());
+      log.info("follower kill: the first write begun after it acknowledged {} ms after it; longest pause between "
+          + "writes so far {} ms", millisSince(killedAt, traffic.writer.firstWriteBegunAfter(killedAt)),
+          traffic.writer.longestPauseMillis());
 
       follower.restart();
       awaitCaughtUp(follower, leader);
@@ -154,7 +155,7 @@ class MasterFailoverProcessTest {
       apps.scale(app, 6);  // while the masters elect; the next controllers must act on it
 
       traffic.awaitWrites(before + 100);
-      long firstWriteMillis = millisSince(killedAt, traffic.writer.firstAckAfter(killedAt));
+      long firstWriteMillis = millisSince(killedAt, traffic.writer.firstWriteBegunAfter(killedAt));
       MasterProcess survivor = cluster.masters.stream().filter(MasterProcess::isAlive).findFirst().orElseThrow();
       Lease taken = await("the controllers' lease taken by a live master").atMost(PATIENCE)
           .pollInterval(Duration.ofMillis(50)).ignoreException(StatusRuntimeException.class)
@@ -163,8 +164,9 @@ class MasterFailoverProcessTest {
       // the new holder's clock and ours are this machine's
       long takeoverMillis = millis(taken.getSpec().getAcquireTime()) - killedAtWall;
       MasterProcess newLeader = cluster.storeLeader();
-      log.info("leader kill: first write acknowledged {} ms after it; store leader now {}; controllers taken by {} "
-          + "{} ms after it", firstWriteMillis, newLeader.id(), taken.getSpec().getHolderIdentity(), takeoverMillis);
+      log.info("leader kill: the first write begun after it acknowledged {} ms after it; store leader now {}; "
+          + "controllers taken by {} {} ms after it", firstWriteMillis, newLeader.id(),
+          taken.getSpec().getHolderIdentity(), takeoverMillis);
       assertNotEquals(leading.id(), newLeader.id());
       assertTrue(firstWriteMillis < WRITE_GAP_BOUND_MILLIS, "writes resumed after " + firstWriteMillis + " ms");
 

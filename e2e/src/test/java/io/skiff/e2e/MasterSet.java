@@ -22,10 +22,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Master processes (three, unless a test needs fewer) and what the tests ask of them as a whole: which one leads the store
- * (Cluster/Members) and which one holds the controllers' Lease, each master's store revision, and
- * channels over all of them (as a client configured with every endpoint) or to one. Channels it
- * opens are closed with it. Not thread-safe: the test's thread drives it.
+ * Master processes (three, unless a test needs fewer) and what the tests ask of them as a whole:
+ * which one leads the store (Cluster/Members) and which one holds the controllers' Lease, each
+ * master's store revision, and channels over all of them (as a client configured with every
+ * endpoint) or to one. Channels it opens are closed with it. Not thread-safe: the test's thread
+ * drives it.
  */
 final class MasterSet implements AutoCloseable {
   static final String CONTROLLER_LEASE_NAMESPACE = "skiff-system";

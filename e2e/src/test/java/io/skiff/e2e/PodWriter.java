@@ -37,6 +37,7 @@ final class PodWriter implements AutoCloseable {
   private static final long CALL_TIMEOUT_MILLIS = 10_000;
   /** About 100 writes a second at most: a steady load that leaves the two cores to the masters. */
   private static final long PACE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final long READ_BACK = Long.MIN_VALUE;
 
   private final ResourceClient<Pod> pods;
   private final String namespace;
@@ -44,6 +45,8 @@ final class PodWriter implements AutoCloseable {
   private final Thread thread;
   private final List<Change> acknowledged = new ArrayList<>();
   private final List<Long> ackNanos = new ArrayList<>();
+  /** When the write call behind each acknowledgement began; READ_BACK where a read settled it. */
+  private final List<Long> startNanos = new ArrayList<>();
   private final List<String> failures = new ArrayList<>();
   private volatile boolean stopping;
   private volatile RuntimeException died;
@@ -88,13 +91,14 @@ final class PodWriter implements AutoCloseable {
         .build();
     while (true) {
       pace();
+      long started = System.nanoTime();
       try {
-        return acknowledge(pods.create(pod), "ADDED");
+        return acknowledge(pods.create(pod), "ADDED", started);
       } catch (StatusRuntimeException e) {
         failed("create " + name, e);
         Pod found = readBack(name);
         if (found != null) {
-          return acknowledge(found, "ADDED");
+          return acknowledge(found, "ADDED", READ_BACK);
         }
       }
     }
@@ -104,8 +108,9 @@ final class PodWriter implements AutoCloseable {
     Pod current = pod;
     while (true) {
       pace();
+      long started = System.nanoTime();
       try {
-        acknowledge(pods.update(updated(current)), "MODIFIED");
+        acknowledge(pods.update(updated(current)), "MODIFIED", started);
         return;
       } catch (StatusRuntimeException e) {
         failed("update " + pod.getMetadata().getName(), e);
@@ -114,7 +119,7 @@ final class PodWriter implements AutoCloseable {
           throw new IllegalStateException("pod " + pod.getMetadata().getName() + " vanished under its only writer");
         }
         if (found.getMetadata().containsAnnotations("updated")) {
-          acknowledge(found, "MODIFIED");
+          acknowledge(found, "MODIFIED", READ_BACK);
           return;
         }
         current = found;
@@ -133,14 +138,16 @@ final class PodWriter implements AutoCloseable {
         .build();
     while (true) {
       pace();
+      long started = System.nanoTime();
       try {
         Pod deleted = pods.delete(request);
-        record(new Change(name, "DELETED", deleted.getMetadata().getResourceVersion()));
+        record(new Change(name, "DELETED", deleted.getMetadata().getResourceVersion()), started);
         return;
       } catch (StatusRuntimeException e) {
         failed("delete " + name, e);
         if (readBack(name) == null) {
-          record(new Change(name, "DELETED", Change.UNKNOWN));  // deleted, at a revision this client never heard
+          // deleted, at a revision this client never heard
+          record(new Change(name, "DELETED", Change.UNKNOWN), READ_BACK);
           return;
         }
       }
@@ -162,14 +169,16 @@ final class PodWriter implements AutoCloseable {
     }
   }
 
-  private Pod acknowledge(Pod pod, String type) {
-    record(new Change(pod.getMetadata().getName(), type, pod.getMetadata().getResourceVersion()));
+  private Pod acknowledge(Pod pod, String type, long startedNanos) {
+    record(new Change(pod.getMetadata().getName(), type, pod.getMetadata().getResourceVersion()), startedNanos);
     return pod;
   }
 
-  private synchronized void record(Change change) {
+  /** {@code startedNanos}: when the call that wrote it began, or {@link #READ_BACK}. */
+  private synchronized void record(Change change, long startedNanos) {
     acknowledged.add(change);
     ackNanos.add(System.nanoTime());
+    startNanos.add(startedNanos);
   }
 
   private synchronized void failed(String what, StatusRuntimeException e) {
@@ -198,9 +207,18 @@ final class PodWriter implements AutoCloseable {
     return List.copyOf(failures);
   }
 
-  /** When (System.nanoTime) the first write acknowledged after {@code nanos} was; -1 if none yet. */
-  synchronized long firstAckAfter(long nanos) {
-    return ackNanos.stream().filter(t -> t > nanos).findFirst().orElse(-1L);
+  /**
+   * When (System.nanoTime) the first write call begun after {@code nanos} was acknowledged; -1 if none
+   * yet. Calls begun before may be answered later, but were committed before: they do not show that
+   * the store takes writes again.
+   */
+  synchronized long firstWriteBegunAfter(long nanos) {
+    for (int i = 0; i < ackNanos.size(); i++) {
+      if (startNanos.get(i) != READ_BACK && startNanos.get(i) > nanos) {
+        return ackNanos.get(i);
+      }
+    }
+    return -1;
   }
 
   /** The longest time between two acknowledged writes, in milliseconds. */
