@@ -75,7 +75,7 @@ class WholeClusterRestartProcessTest {
     String app = node.name("web");
     apps.deployments.create(Deployments.of(app, REPLICAS, "exec sleep 3600"));
     apps.awaitAvailable(app, REPLICAS);
-    Map<String, String> containers = awaitRunningAndReady(apps, app);
+    Map<String, String> containers = awaitRunningAndReady(apps, app, REPLICAS);
     Map<String, Started> processes = processes(containers);
 
     // the store's objects at one revision, then the API's lists (each at that revision or later)
@@ -113,22 +113,27 @@ class WholeClusterRestartProcessTest {
     }
     log.info("every object is back; written since (heartbeats and the like): {}", changed);
 
-    // the agent reconnects and reports the same containers, never restarted, Running and Ready
-    assertEquals(containers, awaitRunningAndReady(apps, app), "the pods' containers");
+    // the pods are as they were: the same containers, never restarted, Running and Ready
+    assertEquals(containers, awaitRunningAndReady(apps, app, REPLICAS), "the pods' containers");
     assertEquals(processes, processes(containers), "the containers' processes");
     for (Pod pod : apps.podsOf(app)) {
       for (ContainerStatus status : pod.getStatus().getContainerStatusesList()) {
         assertEquals(0, status.getRestartCount(), pod.getMetadata().getName() + " restarts");
       }
     }
+    // and the agent is back in touch: one more replica (the controllers', the scheduler's and its own work) runs
+    apps.scale(app, REPLICAS + 1);
+    Map<String, String> scaled = awaitRunningAndReady(apps, app, REPLICAS + 1);
+    assertTrue(scaled.entrySet().containsAll(containers.entrySet()), "the first pods beside the new: " + scaled);
+    assertEquals(processes, processes(containers), "the containers' processes");
 
     apps.deployments.delete(DeleteRequest.newBuilder().setNamespace("default").setName(app).build());
     await("the pods of " + app + " gone").atMost(PATIENCE).ignoreException(StatusRuntimeException.class)
         .until(() -> apps.podsOf(app).isEmpty());
   }
 
-  /** Waits until each of the app's pods is Running and Ready; returns pod name → container id. */
-  private Map<String, String> awaitRunningAndReady(Deployments apps, String app) {
+  /** Waits until the app has {@code replicas} pods, each Running and Ready; returns pod name → container id. */
+  private Map<String, String> awaitRunningAndReady(Deployments apps, String app, int replicas) {
     return await(app + "'s pods running and ready").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
         .ignoreException(StatusRuntimeException.class)
         .until(() -> {
@@ -136,7 +141,7 @@ class WholeClusterRestartProcessTest {
             throw new IllegalStateException("the agent exited\n" + agent.logTail());
           }
           List<Pod> pods = apps.podsOf(app);
-          if (pods.size() != REPLICAS || !pods.stream().allMatch(WholeClusterRestartProcessTest::runningAndReady)) {
+          if (pods.size() != replicas || !pods.stream().allMatch(WholeClusterRestartProcessTest::runningAndReady)) {
             return null;
           }
           return pods.stream().collect(Collectors.toMap(p -> p.getMetadata().getName(),
