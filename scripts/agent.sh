@@ -4,7 +4,8 @@
 # Podman (scripts/podman-setup.sh starts Podman's API service).
 #
 #   scripts/agent.sh up              start the agent (builds first if needed), wait until its node is served
-#   scripts/agent.sh down [--wipe]   stop it (TERM, then KILL); its containers keep running until their pods go
+#   scripts/agent.sh down [--wipe]   stop it (TERM, then KILL); its containers keep running (a restarted
+#                                    agent adopts them); --wipe removes them
 #   scripts/agent.sh status          show whether it runs and answers
 #
 # Environment:
@@ -40,5 +41,8 @@ server_args() { echo "--node-name $1 --masters $MASTERS --port $PORT --podman-so
 healthy() { port_open "127.0.0.1:$PORT"; }
 describe() { printf 'node %-20s port %-6s masters %s' "$1" "$PORT" "$MASTERS"; }
 
-[[ -S $SOCKET ]] || die "no Podman socket at $SOCKET; run scripts/podman-setup.sh (as root) first"
+case ${1:-} in
+  up) [[ -S $SOCKET ]] || die "no Podman socket at $SOCKET; run scripts/podman-setup.sh (as root) first" ;;
+  down) if [[ ${2:-} == --wipe ]]; then trap 'remove_node_containers "$NODE"' EXIT; fi ;;
+esac
 cluster_main "$@"

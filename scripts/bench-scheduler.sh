@@ -1,47 +1,40 @@
 #!/usr/bin/env bash
 # Benchmarks the scheduler (see docs/scheduler-benchmark.md): how many pods per second one master
-# places on 1,000 hollow nodes, and how soon three masters carry on when the one that runs the
-# scheduler and controllers dies. Real master processes (control-plane's MasterMain, controllers
-# on), hollow nodes (node-agent's HollowNodesMain, all in one JVM) and the benchmark client
-# io.skiff.controlplane.bench.SchedulerBenchmark:
+# places on 1,000 hollow nodes. Real master processes (control-plane's MasterMain, controllers on),
+# hollow nodes (node-agent's HollowNodesMain, all in one JVM) and the benchmark client
+# io.skiff.controlplane.bench.SchedulerBenchmark (mode throughput):
 #
-#   throughput  one master and --nodes hollow nodes. --warm pods first (not measured), then --pods
-#               pods (one container, requests cpu 10m and memory 16Mi) created as fast as the API
-#               takes them by --clients clients. Pods bound per second overall (first create sent to
-#               last bind seen) and steady (between 10% and 90% bound), as a client's watch sees the
-#               binds; create-to-bound latency (the create's send to the watch event with
-#               spec.nodeName set) p50/p90/p99; the master's CPU over that interval (/proc/PID/stat);
-#               its RSS and live heap (jcmd GC.class_histogram, after a full GC) before and after the pods
-#   failover    three masters (default 3 s leader lease) and --failover-nodes hollow nodes; --rounds
-#               times: kill -9 the controller leader, then, from the kill, the time to the first write
-#               the other masters acknowledge (a pod create through them every 25 ms) and to the
-#               first of those pods bound by the new leader; restart the killed master and wait
-#               until every master serves. Median and max of both.
+#   one master and --nodes hollow nodes. --warm pods first (not measured), then --pods pods (one
+#   container, requests cpu 10m and memory 16Mi) created as fast as the API takes them by --clients
+#   clients. Pods bound per second overall (first create sent to last bind seen) and steady (between
+#   10% and 90% bound), as a client's watch sees the binds; create-to-bound latency (the create's
+#   send to the watch event with spec.nodeName set) p50/p90/p99; the master's CPU over that interval
+#   (/proc/PID/stat); its RSS and live heap (jcmd GC.class_histogram, after a full GC) before and
+#   after the pods.
 #
-# usage: scripts/bench-scheduler.sh [--only throughput|failover] [--nodes N] [--pods N] [--warm N]
-#                                   [--clients N] [--rounds N] [--failover-nodes N] [--quick]
+# How soon three masters carry on when the one that runs the scheduler and controllers dies is
+# scripts/bench-failover.sh --only masters (docs/failover-benchmark.md).
+#
+# usage: scripts/bench-scheduler.sh [--nodes N] [--pods N] [--warm N] [--clients N] [--quick]
 #                                   [--profile] [--out FILE] [--keep]
 #
-#   --only PART         throughput or failover only (default: both)
-#   --nodes N           hollow nodes for the throughput (default 1000)
+#   --nodes N           hollow nodes (default 1000)
 #   --pods N            measured pods (default 10000)
 #   --warm N            unmeasured pods created and bound first, in a namespace of their own (default 2000)
 #   --clients N         creates in flight, over 6 channels (default 50)
-#   --rounds N          failover rounds (default 10)
-#   --failover-nodes N  hollow nodes for the failover (default 20)
-#   --quick             a smoke run: --nodes 100 --pods 1000 --warm 200 --rounds 2 --failover-nodes 5
+#   --quick             a smoke run: --nodes 100 --pods 1000 --warm 200
 #   --profile           record the master with JFR (settings=profile) during the measured pods;
 #                       prints the samples by thread and by innermost Skiff method, and keeps the
 #                       recording in the work directory
-#   --out FILE          also append the RESULT lines and the tables to FILE
+#   --out FILE          also append the RESULT lines and the table to FILE
 #   --keep              keep the work directory (data, logs, raw client output)
 #
-# Masters use the documented ports (API 6443/6444/6445, store 2379/22379/32379, Raft
-# 12380/22380/32380); the script stops if one is taken. Hollow nodes serve logs on any free port.
+# The master uses the documented ports (API 6443, store 2379, Raft 12380); the script stops if one
+# is taken. Hollow nodes serve logs on any free port.
 # Clients run with C1 only and the serial GC (BENCH_JAVA_OPTS); masters with SKIFF_JAVA_OPTS
 # (default -XX:+UseParallelGC). Every phase is bounded — a client phase by BENCH_MAX_SECONDS
-# (default 600), hollow nodes registering by 300 s, a failover round by 90 s — and everything
-# started is stopped however the script exits. Needs a JDK (jcmd, and jfr for --profile).
+# (default 600), hollow nodes registering by 300 s — and everything started is stopped however
+# the script exits. Needs a JDK (jcmd, and jfr for --profile).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -49,35 +42,27 @@ NAME=bench-scheduler
 # shellcheck source=lib/bench.sh
 source "$ROOT/scripts/lib/bench.sh"
 BENCH_MAIN=io.skiff.controlplane.bench.SchedulerBenchmark
-HOLLOW_JAR=$ROOT/node-agent/target/skiff-node-agent.jar
-HOLLOW_CP="$HOLLOW_JAR:$ROOT/node-agent/target/lib/*"
-HOLLOW_MAIN=io.skiff.agent.hollow.HollowNodesMain
-read -r -a HOLLOW_OPTS <<<"${SKIFF_HOLLOW_JAVA_OPTS:--XX:+UseParallelGC -Dlogback.configurationFile=hollow-logback.xml}"
 MAX_SECONDS=${BENCH_MAX_SECONDS:-600}
-HOLLOW_WAIT_SECONDS=300
-ROUND_SECONDS=90
 
-ONLY=both
 NODES=1000
 PODS=10000
 WARM=2000
 CLIENTS=50
-ROUNDS=10
-FAILOVER_NODES=20
 PROFILE=false
 OUT=
 KEEP=false
 
 while (($#)); do
   case $1 in
-    --only) ONLY=${2:-}; shift 2 || die "--only needs throughput or failover" ;;
     --nodes) number "$1" "${2:-}"; NODES=$2; shift 2 ;;
     --pods) number "$1" "${2:-}"; PODS=$2; shift 2 ;;
     --warm) number "$1" "${2:-}"; WARM=$2; shift 2 ;;
     --clients) number "$1" "${2:-}"; CLIENTS=$2; shift 2 ;;
-    --rounds) number "$1" "${2:-}"; ROUNDS=$2; shift 2 ;;
-    --failover-nodes) number "$1" "${2:-}"; FAILOVER_NODES=$2; shift 2 ;;
-    --quick) NODES=100 PODS=1000 WARM=200 ROUNDS=2 FAILOVER_NODES=5; shift ;;
+    --quick) NODES=100 PODS=1000 WARM=200; shift ;;
+    --only) # kept from when there was a second part
+      [[ ${2:-} == failover ]] && die "the failover part moved: scripts/bench-failover.sh --only masters"
+      [[ ${2:-} == throughput ]] || die "--only: throughput is the only part (failover: scripts/bench-failover.sh)"
+      shift 2 ;;
     --profile) PROFILE=true; shift ;;
     --out) OUT=${2:-}; shift 2 || die "--out needs a file" ;;
     --keep) KEEP=true; shift ;;
@@ -85,12 +70,9 @@ while (($#)); do
     *) die "unknown argument $1 (see --help)" ;;
   esac
 done
-[[ $ONLY =~ ^(both|throughput|failover)$ ]] || die "--only must be throughput or failover"
-want() { [[ $ONLY == both || $ONLY == "$1" ]]; }
 command -v jcmd >/dev/null || die "jcmd not found: the master's memory needs a JDK's tools"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/skiff-bench-scheduler.XXXXXX")
-HOLLOW_PID=
 
 cleanup() {
   local status=$?
@@ -103,31 +85,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# ---- hollow nodes ----------------------------------------------------------------------------
-
-# start_hollow COUNT: COUNT hollow nodes in one JVM against the running masters; waits until all registered.
-start_hollow() {
-  local count=$1 log_file=$WORK/hollow-$1.log deadline=$((SECONDS + HOLLOW_WAIT_SECONDS))
-  java "${HOLLOW_OPTS[@]}" -cp "$HOLLOW_CP" "$HOLLOW_MAIN" --count "$count" --masters "$APIS" --port 0 \
-    </dev/null >"$log_file" 2>&1 &
-  HOLLOW_PID=$!
-  log "started $count hollow nodes (pid $HOLLOW_PID); waiting until they are registered"
-  until grep -q 'hollow nodes registered in' "$log_file"; do
-    if ! kill -0 "$HOLLOW_PID" 2>/dev/null || ((SECONDS >= deadline)); then
-      tail -n 20 "$log_file" | sed 's/^/  [hollow] /' >&2
-      die "the hollow nodes did not register within $HOLLOW_WAIT_SECONDS s (log above)"
-    fi
-    sleep 1
-  done
-  log "$(grep -o '[0-9]* hollow nodes registered in .*' "$log_file" | head -n 1)"
-}
-
-stop_hollow() {
-  [[ -n $HOLLOW_PID ]] || return 0
-  stop_pids "$HOLLOW_PID"
-  HOLLOW_PID=
-}
 
 # ---- throughput ------------------------------------------------------------------------------
 
@@ -172,42 +129,7 @@ hot_methods() {
     }'
 }
 
-# ---- failover --------------------------------------------------------------------------------
-
-failover() {
-  local round id pids
-  start_masters 3
-  start_hollow "$FAILOVER_NODES"
-  for ((round = 1; round <= ROUNDS; round++)); do
-    pids=$(for id in "${IDS[@]}"; do printf '%s=%s,' "$id" "${MASTER_PIDS[$id]}"; done)
-    log "failover round $round of $ROUNDS"
-    BOUND=$ROUND_SECONDS measure "failover.$round" "$BENCH_MAIN" failover --apis "$APIS" --pids "${pids%,}" \
-      --round "$round"
-    # restart whichever master is dead (the killed leader), from its data, and wait until all serve
-    for id in "${IDS[@]}"; do
-      if ! kill -0 "${MASTER_PIDS[$id]}" 2>/dev/null; then
-        wait "${MASTER_PIDS[$id]}" 2>/dev/null || true
-        start_master "$id" 3
-      fi
-    done
-    await_masters 3
-  done
-  stop_hollow
-  stop_masters
-}
-
 # ---- report ----------------------------------------------------------------------------------
-
-# stats KEY: "median max" of RES[failover.R.KEY] over the rounds that have it.
-stats() {
-  local round
-  for ((round = 1; round <= ROUNDS; round++)); do
-    [[ -n ${RES[failover.$round.$1]:-} ]] && echo "${RES[failover.$round.$1]}"
-  done | sort -n | awk '{ v[NR] = $1 } END {
-    if (NR == 0) { print "- -"; exit }
-    m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-    printf "%.0f %.0f\n", m, v[NR] }'
-}
 
 print_tables() {
   local goal
@@ -230,26 +152,6 @@ print_tables() {
     printf '  anchors: Kubernetes scheduler_perf ~680 pods/s (5,000 nodes, 10,000 pods); clusterloader2 asks 100 pods/s;\n'
     printf '  goal here >= 1,000 pods/s (overall): %s\n' "$goal"
   fi
-  if [[ -n ${RES[failover.1.killed]:-} ]]; then
-    local round write bind
-    echo
-    printf 'failover: three masters (3 s leader lease), %s hollow nodes, %s rounds\n' "$FAILOVER_NODES" "$ROUNDS"
-    printf '  %5s %7s %13s %15s %15s %11s %22s\n' round killed "store leader" "first write ms" "first bind ms" \
-      "new leader" "write sent at kill ms"
-    for ((round = 1; round <= ROUNDS; round++)); do
-      [[ -n ${RES[failover.$round.killed]:-} ]] || { printf '  %5s %s\n' "$round" "failed"; continue; }
-      printf '  %5s %7s %13s %15s %15s %11s %22s\n' "$round" "$(cell "failover.$round.killed")" \
-        "$(cell "failover.$round.store_leader")" "$(cell "failover.$round.write_ms")" \
-        "$(cell "failover.$round.bind_ms")" "$(cell "failover.$round.new_leader")" \
-        "$(cell "failover.$round.kill_write")"
-    done
-    read -r write write_max <<<"$(stats write_ms)"
-    read -r bind bind_max <<<"$(stats bind_ms)"
-    printf '  kill -> first acknowledged write:    median %s ms, max %s ms (etcd election timeout 1 s; goal < 1.5 s)\n' \
-      "$write" "$write_max"
-    printf '  kill -> first pod bound (new leader): median %s ms, max %s ms (Kubernetes controller election: up to 15 s)\n' \
-      "$bind" "$bind_max"
-  fi
 }
 
 # ---- main ------------------------------------------------------------------------------------
@@ -259,8 +161,7 @@ build_if_needed "$HOLLOW_MAIN" "$HOLLOW_JAR" control-plane,node-agent
 machine_load
 STARTED=$SECONDS
 
-want throughput && throughput
-want failover && failover
+throughput
 
 echo
 tables=$(print_tables)
@@ -272,7 +173,7 @@ if [[ -f $WORK/hot-methods.txt ]]; then
 fi
 log "done in $((SECONDS - STARTED)) s; load average now $(awk '{ print $1 }' /proc/loadavg)"
 if [[ -n $OUT ]]; then
-  printf '# %s, %s cores, load before %s, --nodes %s --pods %s --warm %s --clients %s --rounds %s\n%s\n\n' \
-    "$(date '+%F %T')" "$(nproc)" "$LOAD" "$NODES" "$PODS" "$WARM" "$CLIENTS" "$ROUNDS" "$tables" >>"$OUT"
+  printf '# %s, %s cores, load before %s, --nodes %s --pods %s --warm %s --clients %s\n%s\n\n' \
+    "$(date '+%F %T')" "$(nproc)" "$LOAD" "$NODES" "$PODS" "$WARM" "$CLIENTS" "$tables" >>"$OUT"
 fi
 ((FAILED == 0)) || die "some runs failed (see above)"

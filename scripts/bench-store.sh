@@ -20,7 +20,7 @@
 # Each run first sends a tenth of its count as unmeasured warmup. Each run is bounded by
 # --max-seconds (BENCH_MAX_SECONDS, default 120) per phase, so the whole script ends by itself.
 #
-# etcd (Debian etcd-server, binary `etcd`) runs three members on loopback with its own ports:
+# etcd (Debian etcd-server, binary `etcd`; scripts/lib/etcd.sh) runs three members on loopback with its own ports:
 #   e1: client 127.0.0.1:2381   peer 127.0.0.1:2382
 #   e2: client 127.0.0.1:22381  peer 127.0.0.1:22382
 #   e3: client 127.0.0.1:32381  peer 127.0.0.1:32382
@@ -50,10 +50,8 @@ KEEP=false
 MAX_SECONDS=${BENCH_MAX_SECONDS:-120}
 WAIT_IDLE_SECONDS=${BENCH_WAIT_IDLE_SECONDS:-0}
 
-ETCD_NAMES=(e1 e2 e3)
-declare -A ETCD_CLIENT=([e1]=127.0.0.1:2381 [e2]=127.0.0.1:22381 [e3]=127.0.0.1:32381)
-declare -A ETCD_PEER=([e1]=127.0.0.1:2382 [e2]=127.0.0.1:22382 [e3]=127.0.0.1:32382)
-ETCD_ENDPOINTS=127.0.0.1:2381,127.0.0.1:22381,127.0.0.1:32381
+# shellcheck source=lib/etcd.sh
+source "$ROOT/scripts/lib/etcd.sh"
 SKIFF_ENDPOINTS=127.0.0.1:2379,127.0.0.1:22379,127.0.0.1:32379
 
 ROWS=(a b c)
@@ -86,7 +84,6 @@ done
 want() { [[ $ONLY == both || $ONLY == "$1" ]]; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/skiff-bench.XXXXXX")
-ETCD_PIDS=()
 SKIFF_STARTED=false
 FAILED=0
 
@@ -111,67 +108,6 @@ trap 'exit 143' TERM
 port_open() {
   local host=${1%:*} port=${1##*:}
   (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null
-}
-
-# ---- etcd ------------------------------------------------------------------------------------
-
-start_etcd() {
-  command -v etcd >/dev/null || die "etcd not found (apt-get install etcd-server)"
-  command -v etcdctl >/dev/null || die "etcdctl not found (apt-get install etcd-client)"
-  local name cluster=
-  for name in "${ETCD_NAMES[@]}"; do
-    cluster+="$name=http://${ETCD_PEER[$name]},"
-    for addr in "${ETCD_CLIENT[$name]}" "${ETCD_PEER[$name]}"; do
-      port_open "$addr" && die "$addr is already in use; cannot start etcd member $name"
-    done
-  done
-  cluster=${cluster%,}
-  mkdir -p "$WORK/etcd"
-  # ETCD_* variables would override or conflict with the flags below
-  local var unset_env=()
-  while read -r var; do
-    if [[ $var == ETCD_* ]]; then unset_env+=(-u "$var"); fi
-  done < <(compgen -e)
-  log "starting etcd ($(etcd --version | head -n 1)) on $ETCD_ENDPOINTS"
-  for name in "${ETCD_NAMES[@]}"; do
-    env "${unset_env[@]}" \
-      etcd --name "$name" --data-dir "$WORK/etcd/$name" \
-        --listen-client-urls "http://${ETCD_CLIENT[$name]}" --advertise-client-urls "http://${ETCD_CLIENT[$name]}" \
-        --listen-peer-urls "http://${ETCD_PEER[$name]}" --initial-advertise-peer-urls "http://${ETCD_PEER[$name]}" \
-        --initial-cluster "$cluster" --initial-cluster-token skiff-bench --initial-cluster-state new \
-        --logger zap --log-outputs stderr \
-        </dev/null >"$WORK/etcd/$name.log" 2>&1 &
-    ETCD_PIDS+=("$!")
-  done
-  local deadline=$((SECONDS + 30)) i
-  until etcdctl --endpoints="$ETCD_ENDPOINTS" --dial-timeout=2s --command-timeout=3s endpoint health >/dev/null 2>&1; do
-    for i in "${!ETCD_NAMES[@]}"; do
-      kill -0 "${ETCD_PIDS[$i]}" 2>/dev/null && continue
-      tail -n 15 "$WORK/etcd/${ETCD_NAMES[$i]}.log" | sed "s/^/  [${ETCD_NAMES[$i]}] /" >&2
-      die "etcd member ${ETCD_NAMES[$i]} exited during startup (log above)"
-    done
-    if ((SECONDS >= deadline)); then
-      for name in "${ETCD_NAMES[@]}"; do
-        tail -n 15 "$WORK/etcd/$name.log" | sed "s/^/  [$name] /" >&2
-      done
-      die "etcd was not healthy within 30s (logs above)"
-    fi
-    sleep 0.5
-  done
-  log "etcd is healthy"
-}
-
-stop_etcd() {
-  ((${#ETCD_PIDS[@]} > 0)) || return 0
-  local pid deadline=$((SECONDS + 10))
-  kill -TERM "${ETCD_PIDS[@]}" 2>/dev/null || true
-  for pid in "${ETCD_PIDS[@]}"; do
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  ETCD_PIDS=()
-  log "etcd stopped"
 }
 
 # ---- the client ------------------------------------------------------------------------------

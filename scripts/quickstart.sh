@@ -1,122 +1,73 @@
 #!/usr/bin/env bash
-# From a fresh Debian machine to a running Skiff cluster: installs what is
-# missing (Podman included), builds, starts three masters on loopback (each a
-# Raft peer of the store, an etcd-compatible endpoint and the Skiff API) and a
-# node agent for this machine, then drives them with real clients: etcdctl on
-# the store, and buf curl (reflection-based gRPC) on the typed API —
-# namespaces, pods, selectors, paging, a watch, a conflict — and, with the
-# skiff command, runs a real web server as a Deployment that the scheduler
-# places and the agent runs through Podman: fetches its page, reads its log
-# through the master, shows an unschedulable replica's reason, and deletes it
-# all. Safe to run again: a running cluster is reused.
+# From a fresh Debian machine to a running Skiff cluster with a real workload, like k3s:
+# installs what is missing (Podman included), builds, starts the all-in-one cluster
+# (`skiff server`: one master and this machine's node agent, scripts/server.sh), points the
+# skiff command at it, and runs a web server as a Deployment of two replicas that the scheduler
+# places and the agent runs through Podman; waits until it is available, fetches its page from
+# each replica with curl, and prints what to try next. Safe to run again: a running server is
+# reused and the Deployment is left as it is.
+#
+#   bash scripts/quickstart.sh              up, with the workload
+#   bash scripts/quickstart.sh down [--wipe]  stop it; --wipe also deletes its data and containers
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
+if [[ ${1:-} == down ]]; then
+  shift
+  exec bash scripts/server.sh down "$@"
+fi
+(($# == 0)) || { echo "usage: bash scripts/quickstart.sh [down [--wipe]]" >&2; exit 2; }
+
 bash scripts/install-deps.sh
-if [[ ! -f control-plane/target/skiff-control-plane.jar ]]; then
+if [[ ! -x cli/target/skiff ]]; then
   echo "quickstart: building (first run takes a few minutes)"
   mvn -q -B -ntp install -DskipTests
 fi
-bash scripts/master-cluster.sh up
-bash scripts/agent.sh up
-NODE=${SKIFF_NODE_NAME:-$(hostname | tr '[:upper:]' '[:lower:]')}
+bash scripts/server.sh up
 
-export ETCDCTL_API=3
-STORE=127.0.0.1:2379,127.0.0.1:22379,127.0.0.1:32379
-MASTERS=127.0.0.1:6443,127.0.0.1:6444,127.0.0.1:6445
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
-ctl() { echo "\$ etcdctl $*"; etcdctl --endpoints="$STORE" "$@"; }
-# api MASTER_PORT SERVICE/METHOD [JSON]: one call to the Skiff API, as any gRPC client would make it
-api() {
-  local port=$1 method=$2 body=${3:-'{}'}
-  echo "\$ buf curl ... http://127.0.0.1:$port/skiff.api.v1.$method -d '$body'"
-  buf curl --protocol grpc --http2-prior-knowledge -d "$body" "http://127.0.0.1:$port/skiff.api.v1.$method"
-}
-pod() { # pod NAME NAMESPACE TIER
-  printf '{"metadata":{"name":"%s","namespace":"%s","labels":{"app":"shop","tier":"%s"}},"spec":{"terminationGracePeriodSeconds":2,"containers":[{"name":"main","image":"localhost/busybox:latest","imagePullPolicy":"IfNotPresent","command":["httpd","-f","-p","8080"],"ports":[{"containerPort":8080}],"resources":{"requests":{"cpu":"100m","memory":"32Mi"},"limits":{"memory":"64Mi"}}}]}}' "$1" "$2" "$3"
-}
+skiff() { echo "\$ skiff $*"; scripts/skiff "$@"; }
 
-say "The store: three Raft peers, each answering etcd's own client"
-ctl endpoint status -w table
-ctl member list -w table
+say "The skiff command's context: the all-in-one's API"
+skiff config set-context local --endpoints 127.0.0.1:6443 --namespace default
+skiff config use-context local
 
-say "The Skiff API (reflection lists the services; any master serves any call)"
-buf curl --protocol grpc --http2-prior-knowledge --list-methods http://127.0.0.1:6443 | grep -E 'Pods/|Health' || true
-
-say "A namespace, and pods created through different masters"
-api 6443 Namespaces/Create '{"metadata":{"name":"shop"}}' | grep -E '"(name|uid|resourceVersion|phase)"'
-watch_out=$(mktemp)
-buf curl --protocol grpc --http2-prior-knowledge -d '{"namespace":"shop","labelSelector":"tier=web"}' \
-  http://127.0.0.1:6445/skiff.api.v1.Pods/Watch >"$watch_out" 2>&1 &
-watch_pid=$!
-sleep 1
-api 6443 Pods/Create "$(pod web-1 shop web)" | grep -E '"(name|resourceVersion|phase)"'
-api 6444 Pods/Create "$(pod web-2 shop web)" | grep -E '"(name|resourceVersion|phase)"'
-api 6445 Pods/Create "$(pod db-1 shop db)" | grep -E '"(name|resourceVersion|phase)"'
-
-say "List with a label selector, two per page (the continue token keeps one snapshot)"
-api 6444 Pods/List '{"namespace":"shop","labelSelector":"app=shop,tier in (web,db)","limit":2}' \
-  | grep -E '"(name|resourceVersion|continue)"' | grep -v '"main"'
-
-say "Optimistic concurrency: an update with a stale resourceVersion is refused"
-api 6443 Pods/Update "$(pod web-1 shop web | sed 's/"namespace":"shop"/"namespace":"shop","resourceVersion":"1"/')" 2>&1 | grep -E 'code|message' || true
-
-say "A bad object: every problem named by its field"
-api 6443 Pods/Create '{"metadata":{"name":"Bad_Name","namespace":"shop"},"spec":{"containers":[{"name":"main","image":"","resources":{"limits":{"cpu":"lots"}}}],"restartPolicy":"Sometimes"}}' 2>&1 | grep -E 'code|message' || true
-
-say "What the watch on master 3 saw (tier=web only)"
-for _ in $(seq 50); do [[ $(grep -c '"type"' "$watch_out") -ge 2 ]] && break; sleep 0.1; done
-kill "$watch_pid" 2>/dev/null || true
-grep -E '"type"|"name": "web' "$watch_out" | paste - - | sed 's/  */ /g'
-rm -f "$watch_out"
-
-say "A real workload: a Deployment, placed by the scheduler, run by the agent through Podman"
-skiff() { echo "\$ skiff $*"; scripts/skiff --server "$MASTERS" "$@"; }
-skiff apply -f examples/hello-deployment.yaml
-skiff rollout status deployment/hello --timeout 120s
-skiff get pods -l app=hello -o wide
-hello_pod=$(scripts/skiff --server "$MASTERS" get pods -l app=hello -o name | head -1)
-echo "\$ curl http://127.0.0.1:18080/"
-curl -sS --retry 10 --retry-delay 1 --retry-connrefused http://127.0.0.1:18080/
-skiff logs "$hello_pod"   # the master relays the agent's stream
-
-say "Two replicas on one node: the second finds host port 18080 taken and says so"
-skiff scale deployment/hello --replicas 2
-for _ in $(seq 40); do
-  scripts/skiff --server "$MASTERS" get events --field-selector reason=FailedScheduling -o name | grep -q . && break
-  sleep 0.5
-done
-skiff get pods -l app=hello
-skiff get events --field-selector reason=FailedScheduling
-skiff scale deployment/hello --replicas 1
-
-say "Deleting the Deployment: the garbage collector removes its ReplicaSet and pods"
-skiff delete deployment hello
+say "This machine is a node of the cluster"
+NODE=${SKIFF_NODE_NAME:-$(hostname | tr '[:upper:]' '[:lower:]')}
 for _ in $(seq 60); do
-  [[ -z $(etcdctl --endpoints="$STORE" get /registry/pods/default/ --prefix --keys-only) ]] && break
+  scripts/skiff get node "$NODE" 2>/dev/null | grep -qw Ready && break
   sleep 0.5
 done
-skiff get replicasets,pods
-echo "its containers are gone from Podman too"
+skiff get nodes -o wide
 
-say "Deleting the namespace deletes what is in it"
-api 6444 Namespaces/Delete '{"name":"shop"}' | grep -E '"(name|phase|deletionTimestamp)"'
-for _ in $(seq 150); do  # its pods run: each stops gracefully on the node first
-  [[ -z $(etcdctl --endpoints="$STORE" get /registry/namespaces/shop --keys-only) ]] && break
-  sleep 0.2
+say "A web server as a Deployment of two replicas (examples/hello-deployment.yaml)"
+skiff apply -f examples/hello-deployment.yaml
+skiff rollout status deployment/hello --timeout 180s
+skiff get deployment hello
+skiff get pods -l app=hello -o wide
+
+say "Each replica serves its page on its pod IP"
+ips=$(scripts/skiff get pods -l app=hello -o wide | awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "IP") c = i; next } { print $c }')
+for ip in $ips; do
+  echo "\$ curl http://$ip:8080/"
+  curl -sS --retry 10 --retry-delay 1 --retry-connrefused "http://$ip:8080/"
 done
-ctl get /registry --prefix --keys-only | grep -v -e '^$' -e '^/registry/events/'
+first_pod=$(scripts/skiff get pods -l app=hello -o name | head -1)
+skiff logs "$first_pod" --tail 3
 
 cat <<'NEXT'
 
-Skiff is up: three masters (API on 127.0.0.1:6443, :6444, :6445) and a node agent. Try:
-  scripts/skiff --server 127.0.0.1:6443,127.0.0.1:6444,127.0.0.1:6445 get nodes
-  scripts/skiff --server 127.0.0.1:6443 apply -f examples/hello-deployment.yaml
-  buf curl --protocol grpc --http2-prior-knowledge --list-methods http://127.0.0.1:6443
-  buf curl --protocol grpc --http2-prior-knowledge -d '{"namespace":"default","sendInitialEvents":true}' \
-      http://127.0.0.1:6443/skiff.api.v1.Pods/Watch           # and create pods from another shell
+Skiff is up: an all-in-one cluster (API on :6443, a node agent for this machine), running the
+Deployment "hello". Try:
+  scripts/skiff get pods -o wide                      # or put cli/target/skiff on your PATH
+  scripts/skiff scale deployment/hello --replicas 3
+  scripts/skiff get pods --watch                      # and, in another shell, delete a pod
+  scripts/skiff describe deployment hello
+  scripts/skiff rollout restart deployment/hello && scripts/skiff rollout status deployment/hello
+  scripts/skiff apply -f examples/                    # more workloads
+  scripts/skiff get events
   ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:2379 get /registry --prefix --keys-only
-  scripts/master-cluster.sh status; scripts/agent.sh status
-  scripts/agent.sh down; scripts/master-cluster.sh down --wipe   # stop it and delete its data
+  bash scripts/quickstart.sh down [--wipe]            # stop it; --wipe deletes its data and containers
+For three masters and two agents: scripts/cluster-up.sh (see the README).
 NEXT

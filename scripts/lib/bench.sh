@@ -1,6 +1,6 @@
-# Shared by the benchmarks of the control plane (bench-api.sh, bench-scheduler.sh): master
-# processes on the documented ports, the Java benchmark clients, their RESULT lines, memory
-# snapshots. The sourcing script sets before sourcing:
+# Shared by the benchmarks of the control plane (bench-api.sh, bench-scheduler.sh, bench-failover.sh):
+# master processes on the documented ports, hollow nodes, the Java benchmark clients, their RESULT
+# lines, memory snapshots. The sourcing script sets before sourcing:
 #   ROOT, NAME (prefix of log lines)
 # and before use:
 #   WORK (its work directory), MAX_SECONDS (bound on a client phase), OUT (a file for RESULT lines, or empty)
@@ -122,12 +122,46 @@ stop_masters() {
   MASTER_PIDS=()
 }
 
+# ---- hollow nodes ----------------------------------------------------------------------------
+
+HOLLOW_JAR=$ROOT/node-agent/target/skiff-node-agent.jar
+HOLLOW_CP="$HOLLOW_JAR:$ROOT/node-agent/target/lib/*"
+HOLLOW_MAIN=io.skiff.agent.hollow.HollowNodesMain
+read -r -a HOLLOW_OPTS <<<"${SKIFF_HOLLOW_JAVA_OPTS:--XX:+UseParallelGC -Dlogback.configurationFile=hollow-logback.xml}"
+HOLLOW_WAIT_SECONDS=300
+HOLLOW_PID=
+
+# start_hollow COUNT: COUNT hollow nodes in one JVM against the masters at APIS; waits (bounded by
+# HOLLOW_WAIT_SECONDS) until all registered.
+start_hollow() {
+  local count=$1 log_file=$WORK/hollow-$1.log deadline=$((SECONDS + HOLLOW_WAIT_SECONDS))
+  java "${HOLLOW_OPTS[@]}" -cp "$HOLLOW_CP" "$HOLLOW_MAIN" --count "$count" --masters "$APIS" --port 0 \
+    </dev/null >"$log_file" 2>&1 &
+  HOLLOW_PID=$!
+  log "started $count hollow nodes (pid $HOLLOW_PID); waiting until they are registered"
+  until grep -q 'hollow nodes registered in' "$log_file"; do
+    if ! kill -0 "$HOLLOW_PID" 2>/dev/null || ((SECONDS >= deadline)); then
+      tail -n 20 "$log_file" | sed 's/^/  [hollow] /' >&2
+      die "the hollow nodes did not register within $HOLLOW_WAIT_SECONDS s (log above)"
+    fi
+    sleep 1
+  done
+  log "$(grep -o '[0-9]* hollow nodes registered in .*' "$log_file" | head -n 1)"
+}
+
+stop_hollow() {
+  [[ -n $HOLLOW_PID ]] || return 0
+  stop_pids "$HOLLOW_PID"
+  HOLLOW_PID=
+}
+
 # ---- clients ---------------------------------------------------------------------------------
 
+# client MAIN ARGS...: runs a benchmark client on the control plane's classpath (CLIENT_CP overrides it).
 client() {
   local main=$1
   shift
-  java "${CLIENT_OPTS[@]}" -cp "$CP" "$main" "$@"
+  java "${CLIENT_OPTS[@]}" -cp "${CLIENT_CP:-$CP}" "$main" "$@"
 }
 
 # measure KEY MAIN ARGS...: runs a client, keeps the fields of its RESULT line as RES[KEY.field].

@@ -170,6 +170,19 @@ cmd_status() {
   return "$all_ok"
 }
 
+# Removes the Podman pods (and their containers) that the agent of node $1 made: it labels them.
+# For `down --wipe` of the scripts that run agents.
+remove_node_containers() {
+  command -v podman >/dev/null || return 0
+  local ids
+  ids=$(CONTAINERS_CONF=/etc/skiff/containers.conf podman pod ps -q --filter "label=io.skiff.node=$1")
+  if [[ -n $ids ]]; then
+    # shellcheck disable=SC2086
+    CONTAINERS_CONF=/etc/skiff/containers.conf podman pod rm -f -t 2 $ids >/dev/null
+    log "removed $(wc -w <<<"$ids") Podman pods of node $1"
+  fi
+}
+
 cluster_main() {
   case ${1:-} in
     up) shift; (($# == 0)) || die "up takes no arguments"; cmd_up ;;

@@ -14,8 +14,10 @@ import io.skiff.cli.commands.RolloutCommand;
 import io.skiff.cli.commands.ScaleCommand;
 import io.skiff.cli.commands.UncordonCommand;
 import io.skiff.cli.commands.VersionCommand;
-import io.skiff.cli.config.CliConfig;
 import io.skiff.cli.commands.ConfigCommand;
+import io.skiff.cli.config.CliConfig;
+import io.skiff.cli.server.AgentCommand;
+import io.skiff.cli.server.ServerCommand;
 import io.skiff.client.Endpoints;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -61,7 +63,9 @@ public final class SkiffCommand implements Runnable, AutoCloseable {
   public static final Map<String, Class<?>> COMMANDS = commands(
       ApplyCommand.class, CreateCommand.class, GetCommand.class, DescribeCommand.class, DeleteCommand.class,
       LogsCommand.class, ScaleCommand.class, RolloutCommand.class, CordonCommand.class, UncordonCommand.class,
-      DrainCommand.class, ClusterCommand.class, ConfigCommand.class, VersionCommand.class, CompletionCommand.class);
+      DrainCommand.class, ClusterCommand.class, ConfigCommand.class, ServerCommand.class, AgentCommand.class,
+      VersionCommand.class,
+      CompletionCommand.class);
 
   /** Root options that take a value (so that the command's name can be found without the parser). */
   static final Set<String> VALUE_OPTIONS = Set.of("--config", "--context", "-s", "--server", "-n", "--namespace",

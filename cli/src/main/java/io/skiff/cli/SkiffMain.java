@@ -24,7 +24,12 @@ public final class SkiffMain {
 
   public static void main(String[] args) {
     boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
-    configureLogging(verbose);
+    String command = commandName(args);
+    if ("server".equals(command) || "agent".equals(command)) {
+      configureServerLogging(verbose);
+    } else {
+      configureLogging(verbose);
+    }
     if (System.getenv("SKIFF_CDS_TRAINING") != null) {
       CdsTraining.run();
       System.exit(0);
@@ -143,5 +148,17 @@ public final class SkiffMain {
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     Logger.getLogger("").setLevel(verbose ? Level.INFO : Level.OFF);
+  }
+
+  /** The servers (skiff server, skiff agent) log what a master and an agent log, Ratis' chatter at warn. */
+  private static void configureServerLogging(boolean verbose) {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+    System.setProperty("org.slf4j.simpleLogger.log.io.skiff", verbose ? "debug" : "info");
+    System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+    System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+    Logger.getLogger("").setLevel(Level.WARNING);
   }
 }

@@ -3,6 +3,7 @@ package io.skiff.agent;
 import com.google.inject.Guice;
 import io.skiff.agent.node.MachineInfo;
 import io.skiff.agent.runtime.ContainerRuntime;
+import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,5 +51,21 @@ public final class AgentMain {
     agent.start();
     log.info("skiff-agent running; stop it with SIGTERM (its containers keep running)");
     stopped.await();
+  }
+
+  /**
+   * An agent started from command-line flags, for processes that embed one (the all-in-one
+   * {@code skiff server}); the caller closes it. IllegalArgumentException names a bad flag,
+   * IllegalStateException a runtime that does not answer.
+   */
+  public static Agent launch(String... args) throws IOException {
+    AgentConfig config = AgentFlags.parse(args, MachineInfo.read().hostname());
+    if (config == null) {
+      throw new IllegalArgumentException("--help is not an agent setting");
+    }
+    Agent agent = Guice.createInjector(new AgentModule(config, new PodmanRuntimeFactory().open(config)))
+        .getInstance(Agent.class);
+    agent.start();
+    return agent;
   }
 }

@@ -102,6 +102,9 @@ class ThreeMastersTest {
       assertTrue(version.out().matches("Client Version: \\S+\nServer Version: \\S+ \\(Java .*\\)\n"), version.out());
 
       cluster.stop(2);
+      // when m3 led, the other two elect a leader before they are healthy again
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> skiff.run("cluster", "status", "-s", all).out().contains("Members:      3 (2 healthy)\n"));
       Skiff.Result degraded = skiff.run("cluster", "status", "-s", all);
       assertEquals(1, degraded.code(), degraded.toString());
       assertTrue(degraded.out().contains("Members:      3 (2 healthy)\n"), degraded.out());

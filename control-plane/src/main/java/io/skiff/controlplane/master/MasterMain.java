@@ -1,6 +1,7 @@
 package io.skiff.controlplane.master;
 
 import io.skiff.store.server.JvmSettings;
+import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,5 +41,28 @@ public final class MasterMain {
     }, "shutdown"));
     master.start();
     stopped.await();
+  }
+
+  /**
+   * A master started from command-line flags, for processes that embed one (the all-in-one
+   * {@code skiff server}); the caller closes it. IllegalArgumentException names a bad flag.
+   */
+  public static Master launch(String... args) throws IOException, InterruptedException {
+    MasterConfig config = MasterFlags.parse(args);
+    if (config == null) {
+      throw new IllegalArgumentException("--help is not a master setting");
+    }
+    Master master = new Master(config);
+    try {
+      master.start();
+    } catch (Exception e) { // precise rethrow: only what start() throws
+      try {
+        master.close();
+      } catch (Exception closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+    return master;
   }
 }

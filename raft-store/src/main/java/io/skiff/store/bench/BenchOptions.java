@@ -34,6 +34,7 @@ final class BenchOptions {
 
   static final String USAGE = """
       usage: StoreBenchmark --endpoints host:port[,host:port...] [options]
+             StoreBenchmark failover --help     (a Raft leader's failover: see StoreFailover)
 
       Drives an etcd v3 gRPC endpoint set (etcd or Skiff's store) with a closed-loop load:
       each client keeps exactly one request outstanding; clients are spread over the channels.
@@ -163,7 +164,7 @@ final class BenchOptions {
     }
   }
 
-  private static List<Endpoint> parseEndpoints(String value) throws UsageException {
+  static List<Endpoint> parseEndpoints(String value) throws UsageException {
     List<Endpoint> list = new ArrayList<>();
     for (String part : value.split(",")) {
       String s = part.trim();
@@ -205,7 +206,7 @@ final class BenchOptions {
     }
   }
 
-  private static long positive(String name, String value, long max) throws UsageException {
+  static long positive(String name, String value, long max) throws UsageException {
     long v = parseLong(name, value);
     if (v < 1 || v > max) {
       throw new UsageException(name + " must be between 1 and " + max + ", not " + value);
@@ -217,7 +218,7 @@ final class BenchOptions {
     return nonNegativeBounded(name, value, Long.MAX_VALUE);
   }
 
-  private static long nonNegativeBounded(String name, String value, long max) throws UsageException {
+  static long nonNegativeBounded(String name, String value, long max) throws UsageException {
     long v = parseLong(name, value);
     if (v < 0 || v > max) {
       throw new UsageException(name + " must be between 0 and " + max + ", not " + value);
@@ -225,7 +226,7 @@ final class BenchOptions {
     return v;
   }
 
-  private static double positiveSeconds(String name, String value) throws UsageException {
+  static double positiveSeconds(String name, String value) throws UsageException {
     double v;
     try {
       v = Double.parseDouble(value);

@@ -1,6 +1,7 @@
 package io.skiff.store.bench;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Channel;
 import io.grpc.ConnectivityState;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -20,6 +21,7 @@ import io.skiff.store.bench.BenchOptions.Op;
 import io.skiff.store.bench.BenchOptions.Target;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,6 +80,10 @@ public final class StoreBenchmark {
     // before any logger exists: logback's default configuration logs gRPC's Netty frames at DEBUG
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+    }
+    if (args.length > 0 && args[0].equals("failover")) {
+      System.exit(StoreFailover.main(Arrays.copyOfRange(args, 1, args.length)));
+      return;
     }
     BenchOptions options;
     try {
@@ -165,7 +171,7 @@ public final class StoreBenchmark {
 
   // ---- setup -------------------------------------------------------------------------------
 
-  private ManagedChannel channel(Endpoint e) {
+  static ManagedChannel channel(Endpoint e) {
     return Grpc.newChannelBuilderForAddress(e.host(), e.port(), InsecureChannelCredentials.create())
         .directExecutor()
         // measure the servers, not client-side retries (gRPC's retry buffering also costs CPU per call)
@@ -174,7 +180,7 @@ public final class StoreBenchmark {
         .build();
   }
 
-  private record MemberStatus(Endpoint endpoint, long memberId, long leader, String version, String error) {
+  record MemberStatus(Endpoint endpoint, long memberId, long leader, String version, String error) {
     boolean isLeader() {
       return error == null && leader != 0 && memberId == leader;
     }
@@ -227,21 +233,28 @@ public final class StoreBenchmark {
     throw new SetupException(why.toString());
   }
 
-  private MemberStatus status(Endpoint e) {
+  static MemberStatus status(Endpoint e) {
     ManagedChannel ch = channel(e);
     try {
-      StatusResponse r = MaintenanceGrpc.newBlockingStub(ch)
-          .withDeadlineAfter(STATUS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-          .status(StatusRequest.getDefaultInstance());
-      return new MemberStatus(e, r.getHeader().getMemberId(), r.getLeader(), r.getVersion(), null);
-    } catch (StatusRuntimeException ex) {
-      return new MemberStatus(e, 0, 0, "", "Maintenance.Status failed: " + describe(ex.getStatus()));
+      return status(e, ch, STATUS_TIMEOUT_MS);
     } finally {
       ch.shutdownNow();
     }
   }
 
-  private static void awaitReady(List<ManagedChannel> chs, long deadline) throws SetupException {
+  /** Maintenance.Status of the member at {@code e}, asked over {@code ch}; a failure is in the result. */
+  static MemberStatus status(Endpoint e, Channel ch, long timeoutMs) {
+    try {
+      StatusResponse r = MaintenanceGrpc.newBlockingStub(ch)
+          .withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
+          .status(StatusRequest.getDefaultInstance());
+      return new MemberStatus(e, r.getHeader().getMemberId(), r.getLeader(), r.getVersion(), null);
+    } catch (StatusRuntimeException ex) {
+      return new MemberStatus(e, 0, 0, "", "Maintenance.Status failed: " + describe(ex.getStatus()));
+    }
+  }
+
+  static void awaitReady(List<ManagedChannel> chs, long deadline) throws SetupException {
     while (true) {
       boolean allReady = true;
       for (ManagedChannel ch : chs) {
@@ -510,7 +523,7 @@ public final class StoreBenchmark {
     }
   }
 
-  private static String describe(Status s) {
+  static String describe(Status s) {
     String d = s.getDescription();
     if (d == null && s.getCause() != null) {
       d = s.getCause().toString();

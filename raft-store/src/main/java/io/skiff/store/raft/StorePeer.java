@@ -99,8 +99,9 @@ public final class StorePeer implements AutoCloseable {
     store = new RaftStore(state, proposer, raft, new RequestValidator(config.maxTxnOps(), config.maxRequestBytes()),
         config.minLeaseTtlSeconds(), this::header, () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
         completions);
-    log.info("store peer {} started: raft {}, {} peers, data {}", config.id(), config.self().raftAddress(),
-        config.peers().size(), config.dataDir());
+    // the election timeout is logged for the failover benchmark, which reports the setting it ran with
+    log.info("store peer {} started: raft {}, {} peers, data {}, election timeout {} ms", config.id(),
+        config.self().raftAddress(), config.peers().size(), config.dataDir(), config.electionTimeout().toMillis());
   }
 
   /** Retries (leader changes, restarts) until the request timeout; Ratis' retry cache keeps them exactly-once. */
