@@ -84,7 +84,7 @@ class MasterFailoverProcessTest {
   @Test
   void killingAFollowerChangesNothingTheClientsSee() throws Exception {
     try (Traffic traffic = Traffic.start(cluster, "follower-kill", PARKED_NODE)) {
-      traffic.awaitWrites(60);
+      traffic.awaitWrites(30);
       MasterProcess leader = cluster.storeLeader();
       MasterProcess holder = cluster.leaseHoldingMaster(leader);
       // a follower, and not the controllers' either when there is a choice: this is about the store
@@ -96,7 +96,7 @@ class MasterFailoverProcessTest {
       int before = traffic.writer.count();
       long killedAt = System.nanoTime();
       follower.kill();
-      traffic.awaitWrites(before + 100);
+      traffic.awaitWrites(before + 50);
       log.info("follower kill: the first write begun after it acknowledged {} ms after it; longest pause between "
           + "writes so far {} ms", millisSince(killedAt, traffic.writer.firstWriteBegunAfter(killedAt)),
           traffic.writer.longestPauseMillis());
@@ -143,7 +143,7 @@ class MasterFailoverProcessTest {
     boolean ranControllers = cluster.leaseHoldingMaster(leading) == leading;
 
     try (Traffic traffic = Traffic.start(cluster, "leader-kill", PARKED_NODE)) {
-      traffic.awaitWrites(60);
+      traffic.awaitWrites(30);
       log.info("killing the leading master {} (store leader; controllers: {}); clients use {}", leading.id(),
           ranControllers, traffic.servedBy());
       int before = traffic.writer.count();
@@ -154,7 +154,7 @@ class MasterFailoverProcessTest {
       leading.kill();
       apps.scale(app, 6);  // while the masters elect; the next controllers must act on it
 
-      traffic.awaitWrites(before + 100);
+      traffic.awaitWrites(before + 50);
       long firstWriteMillis = millisSince(killedAt, traffic.writer.firstWriteBegunAfter(killedAt));
       MasterProcess survivor = cluster.masters.stream().filter(MasterProcess::isAlive).findFirst().orElseThrow();
       Lease taken = await("the controllers' lease taken by a live master").atMost(PATIENCE)
