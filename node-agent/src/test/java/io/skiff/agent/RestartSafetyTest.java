@@ -17,8 +17,10 @@ import io.skiff.agent.runtime.ContainerStatus;
 import io.skiff.agent.runtime.InMemoryRuntime;
 import io.skiff.agent.runtime.RuntimeLabels;
 import io.skiff.agent.runtime.SandboxConfig;
+import io.skiff.api.v1.Node;
 import io.skiff.api.v1.Pod;
 import io.skiff.client.ResourceClient;
+import io.skiff.client.ResourceTypes;
 import io.skiff.controlplane.testing.MasterCluster;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The agent owns nothing it cannot rebuild: restarted, it adopts its containers without
  * duplicating or restarting them and removes orphans; with every master down its containers run
- * on, and its watch resumes when a master returns. Its own master, since it stops it.
+ * on, its watch resumes when a master returns, and its node is Ready again at once. Its own
+ * master, since it stops it.
  */
 class RestartSafetyTest {
   @TempDir
@@ -116,6 +119,36 @@ class RestartSafetyTest {
       assertEquals(before.startedAt(), after.startedAt(), "untouched while the masters were away");
       assertTrue(agent.agent.registered());
     }
+  }
+
+  @Test
+  void aNodeMarkedUnknownWhileTheAgentWasOutOfTouchIsReadyAgainAtItsFirstRenewal() throws Exception {
+    ResourceClient<Node> nodes = new ResourceClient<>(cluster.channel(0), ResourceTypes.NODES, 10_000);
+    String node = TestAgent.uniqueNode();
+    // a status interval far longer than the test: only the renewal after the silence can set Ready again
+    AgentConfig config = TestAgent.config(cluster, node).withIntervals(Duration.ofMillis(200), Duration.ofMinutes(10),
+        Duration.ofSeconds(1));
+    try (InMemoryRuntime runtime = new InMemoryRuntime(); TestAgent agent = TestAgent.start(config, runtime)) {
+      await().atMost(PodTesting.PATIENCE).ignoreException(StatusRuntimeException.class)
+          .until(() -> ready(nodes.get("", node)).equals("True"));
+      // what the node lifecycle controller writes when it has heard nothing for the grace period
+      Node seen = nodes.get("", node);
+      nodes.updateStatus(seen.toBuilder().setStatus(seen.getStatus().toBuilder().clearConditions()
+          .addConditions(seen.getStatus().getConditions(0).toBuilder().setStatus("Unknown")
+              .setReason("NodeStatusUnknown"))).build());
+
+      cluster.stop(0);
+      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(agent.agent::registered);
+      cluster.restart(0);
+
+      await().atMost(PodTesting.PATIENCE).ignoreException(StatusRuntimeException.class)
+          .until(() -> ready(nodes.get("", node)).equals("True"));
+    }
+  }
+
+  private static String ready(Node node) {
+    return node.getStatus().getConditionsList().stream().filter(c -> c.getType().equals("Ready"))
+        .map(c -> c.getStatus()).findFirst().orElse("");
   }
 
   private static Map<String, String> labels(String uid) {

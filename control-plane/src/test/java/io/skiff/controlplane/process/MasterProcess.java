@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,7 +32,9 @@ import org.awaitility.core.ConditionTimeoutException;
  * {@code target/process-logs/<label>/} (kept, and its tail is put in every start-up failure).
  * {@link #start} returns once {@code grpc.health.v1.Health/Check} on the API port answers SERVING,
  * which the master only serves after its watch caches are loaded. {@link #close} kills the process
- * (SIGKILL). Not thread-safe; one test class owns its masters.
+ * (SIGKILL) and deletes its data; {@link #kill} is a crash that keeps the data, and {@link #restart}
+ * starts the same master again (same command line, ports and data directory). Not thread-safe; one
+ * test class owns its masters.
  */
 public final class MasterProcess implements AutoCloseable {
 
@@ -50,19 +53,27 @@ public final class MasterProcess implements AutoCloseable {
   private final int storePort;
   private final Path dataRoot;
   private final Path log;
-  private final Process process;
-  private final Thread killOnExit;
+  /** The command line it was launched with: {@link #restart} runs it again. */
+  private final List<String> command;
+  private Process process;
+  private Thread killOnExit;
 
-  private MasterProcess(String id, String host, int apiPort, int storePort, Path dataRoot, Path log, Process process) {
+  private MasterProcess(String id, String host, int apiPort, int storePort, Path dataRoot, Path log,
+      List<String> command, Process process) {
     this.id = id;
     this.host = host;
     this.apiPort = apiPort;
     this.storePort = storePort;
     this.dataRoot = dataRoot;
     this.log = log;
-    this.process = process;
+    this.command = List.copyOf(command);
+    watch(process);
+  }
+
+  private void watch(Process launched) {
+    this.process = launched;
     // an orphaned master would hold its ports and a core after a crashed test JVM
-    this.killOnExit = new Thread(process::destroyForcibly, "kill-master-" + id);
+    this.killOnExit = new Thread(launched::destroyForcibly, "kill-master-" + id);
     Runtime.getRuntime().addShutdownHook(killOnExit);
   }
 
@@ -126,12 +137,8 @@ public final class MasterProcess implements AutoCloseable {
         command.addAll(flags);
         Path log = logDir.resolve(id + ".log");
         Files.writeString(log, "=== " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
-        Process process = new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
-        process.getOutputStream().close();
-        masters.add(new MasterProcess(id, at.host(), at.apiPort(), at.storePort(), dataRoot, log, process));
+        masters.add(new MasterProcess(id, at.host(), at.apiPort(), at.storePort(), dataRoot, log, command,
+            launch(command, log)));
       }
       for (MasterProcess master : masters) {
         master.awaitServing();
@@ -167,10 +174,8 @@ public final class MasterProcess implements AutoCloseable {
       command.addAll(flags);
       Path log = logDir.resolve(id + ".log");
       Files.writeString(log, "=== " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
-      Process process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-      process.getOutputStream().close();
-      return new Joining(new MasterProcess(id, HOST, ports[2], ports[1], dataRoot, log, process), HOST + ":" + ports[0]);
+      return new Joining(new MasterProcess(id, HOST, ports[2], ports[1], dataRoot, log, command, launch(command, log)),
+          HOST + ":" + ports[0]);
     } catch (IOException e) {
       throw new UncheckedIOException("could not launch master " + id, e);
     }
@@ -178,6 +183,15 @@ public final class MasterProcess implements AutoCloseable {
 
   /** A master started with --join, and the raft address to add it with. */
   public record Joining(MasterProcess master, String raftAddress) {
+  }
+
+  private static Process launch(List<String> command, Path log) throws IOException {
+    Process process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+    process.getOutputStream().close();
+    return process;
   }
 
   public String id() {
@@ -250,8 +264,8 @@ public final class MasterProcess implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
+  /** SIGKILL, as a crash: returns once the process is gone; its data directory stays for {@link #restart}. */
+  public void kill() {
     process.destroyForcibly();
     try {
       if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -266,6 +280,38 @@ public final class MasterProcess implements AutoCloseable {
         // the hook is running or has run
       }
     }
+  }
+
+  /**
+   * Starts this master again after {@link #kill} (or its own exit), with the same command line: same
+   * id, ports and data directory. Returns once it serves, as {@link #startCluster} does.
+   */
+  public void restart() {
+    if (process.isAlive()) {
+      throw new IllegalStateException("master " + id + " (pid " + pid() + ") is still running: kill it first");
+    }
+    restartAll(List.of(this));
+  }
+
+  /** Launches every master of {@code masters} that is not running, then waits until each serves. */
+  public static void restartAll(List<MasterProcess> masters) {
+    List<MasterProcess> down = masters.stream().filter(m -> !m.isAlive()).toList();
+    try {
+      for (MasterProcess master : down) {
+        Files.writeString(master.log, "=== restart: " + String.join(" ", master.command) + "\n",
+            StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        master.watch(launch(master.command, master.log));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not relaunch a master", e);
+    }
+    // a store of three needs two peers up before any of them serves: launch all, then wait
+    down.forEach(MasterProcess::awaitServing);
+  }
+
+  @Override
+  public void close() {
+    kill();
     deleteRecursively(dataRoot);
   }
 

@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * The node's heartbeat: the Lease {@code skiff-system/<node>}, held by the node, renewed every
  * renew interval with a compare-and-swap on its resource_version (a renewal from a stale copy is
  * refused, and the lease is read again). The node lifecycle controller reads its renewTime. Runs
- * on its own timer, one renewal at a time.
+ * on its own timer, one renewal at a time. A renewal that ends a silence (more than two intervals
+ * since the last, which a renewal within its deadline cannot take: one failed, or this process
+ * was stopped) has the node's status posted at once, for the masters may have marked the node
+ * Unknown meanwhile and only the agent sets it Ready again.
  */
 @Singleton
 public final class LeaseRenewer implements AutoCloseable {
@@ -33,17 +36,22 @@ public final class LeaseRenewer implements AutoCloseable {
   private final MasterApi api;
   private final NodeIdentity identity;
   private final Clock clock;
+  private final NodeRegistrar registrar;
   private final ScheduledExecutorService timer;
   /** The lease as last written or read; null to read it again. Renewals only. */
   private Lease lease;
   private boolean failing;
+  /** When (System.nanoTime) the lease was last renewed; 0 before the first renewal. Renewals only. */
+  private long renewedAt;
 
   @Inject
-  public LeaseRenewer(AgentConfig config, MasterApi api, NodeIdentity identity, Clock clock, AgentThreads threads) {
+  public LeaseRenewer(AgentConfig config, MasterApi api, NodeIdentity identity, Clock clock, AgentThreads threads,
+      NodeRegistrar registrar) {
     this.config = config;
     this.api = api;
     this.identity = identity;
     this.clock = clock;
+    this.registrar = registrar;
     this.timer = threads.scheduler("node-lease", 1);
   }
 
@@ -71,6 +79,13 @@ public final class LeaseRenewer implements AutoCloseable {
         log.info("lease of node {} renewed again", identity.name());
         failing = false;
       }
+      long now = System.nanoTime();
+      if (renewedAt != 0 && now - renewedAt > 2 * config.leaseRenewInterval().toNanos()) {
+        log.info("lease of node {} renewed after {} ms of silence; posting the node's status now", identity.name(),
+            TimeUnit.NANOSECONDS.toMillis(now - renewedAt));
+        registrar.postStatusNow();
+      }
+      renewedAt = now;
     } catch (StatusRuntimeException e) {
       if (timer.isShutdown()) {
         return;  // interrupted by close()

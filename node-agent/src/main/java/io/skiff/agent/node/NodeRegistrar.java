@@ -23,6 +23,7 @@ import io.skiff.client.events.EventRecorder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * Ready condition whose heartbeat moves every status interval. Until the masters answer it retries
  * every second or so; it runs on its own timer, each tick scheduling the next. Registering is told
  * in Events about the node, as the kubelet tells its start: Starting, and NodeReady when the node
- * was not Ready before.
+ * was not Ready before. After a silence ({@link #postStatusNow}) it posts at once: the node lifecycle
+ * controller may have marked the node Unknown meanwhile, and only the agent sets it Ready again.
  */
 @Singleton
 public final class NodeRegistrar implements AutoCloseable {
@@ -99,6 +101,29 @@ public final class NodeRegistrar implements AutoCloseable {
     }
     if (!timer.isShutdown()) {
       timer.schedule(this::tick, next.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Posts the node's status once more, now, besides the ticks: for when the agent was out of touch
+   * long enough for the masters to have stopped believing it. Before registration the registering
+   * ticks post it anyway; if this post fails, the next tick's or the next silence's will do.
+   */
+  public void postStatusNow() {
+    try {
+      timer.execute(() -> {
+        if (!registered) {
+          return;
+        }
+        try {
+          api.nodes().updateStatus(node());
+        } catch (StatusRuntimeException e) {
+          log.warn("cannot write node {} to the masters ({}); the next status tick will", identity.name(),
+              e.getStatus());
+        }
+      });
+    } catch (RejectedExecutionException closed) {
+      // the agent is stopping
     }
   }
 

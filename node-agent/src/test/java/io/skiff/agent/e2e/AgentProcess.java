@@ -35,7 +35,10 @@ public final class AgentProcess implements AutoCloseable {
 
   /** Starts {@code AgentMain} with {@code args}; returns at once (the caller waits for what it needs). */
   public static AgentProcess start(String label, List<String> jvmOptions, List<String> args) {
-    Path target = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("target");
+    // surefire runs in the module directory (`basedir`); e2e's tests use node-agent's package beside them
+    Path module = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+    Path target = Files.isRegularFile(module.resolve("target/skiff-node-agent.jar")) ? module.resolve("target")
+        : module.resolveSibling("node-agent").resolve("target");
     Path jar = target.resolve("skiff-node-agent.jar");
     Path lib = target.resolve("lib");
     if (!Files.isRegularFile(jar) || !Files.isDirectory(lib)) {
