@@ -38,6 +38,8 @@ final class RaftClients implements AutoCloseable {
   private final Duration retireAfter;
   private RaftClient current;
   private RaftGroup currentGroup;
+  /** The leader the current client was made to try first: renewed when the peer learns another. */
+  private RaftPeerId pointedAt;
   private boolean closed;
 
   RaftClients(BiFunction<RaftGroup, RaftPeerId, RaftClient> factory, Supplier<RaftGroup> liveGroup,
@@ -59,13 +61,15 @@ final class RaftClients implements AutoCloseable {
     boolean membersChanged;
     synchronized (this) {
       membersChanged = !samePeers(group, currentGroup);
-      boolean leaderMoved = leader != null && !leader.equals(current.getLeaderId());
+      // not the client's own guess, which moves as it retries: only news from the peer renews it
+      boolean leaderMoved = leader != null && !leader.equals(pointedAt) && group.getPeer(leader) != null;
       if (closed || (!membersChanged && !leaderMoved)) {
         return current;
       }
       retired = current;
       currentGroup = group;
-      current = factory.apply(group, leader);
+      pointedAt = leader != null && group.getPeer(leader) != null ? leader : null;
+      current = factory.apply(group, pointedAt);
     }
     if (membersChanged) {
       log.info("the store's members changed to {}: Raft client renewed", group.getPeers());
@@ -89,6 +93,7 @@ final class RaftClients implements AutoCloseable {
       }
       old = current;
       currentGroup = liveGroup.get();
+      pointedAt = null;
       current = factory.apply(currentGroup, null);
     }
     log.warn("replaced the Raft client after a request failed past its retries");
