@@ -83,7 +83,7 @@ public record StoreConfig(
     private long minLeaseTtlSeconds = 2;
     private long snapshotThreshold = 10_000;
     private long logSegmentBytes = 32L * 1024 * 1024;
-    private Duration electionTimeout = Duration.ofMillis(500);
+    private Duration electionTimeout = Duration.ofMillis(300);
     private Duration requestTimeout = Duration.ofSeconds(10);
     private Duration watchProgressInterval = Duration.ofMinutes(10);
     private boolean join;

@@ -24,7 +24,7 @@ final class MasterFlags {
         --bookmark-interval-ms MS     how often idle watches get a BOOKMARK (default 5000)
         --compaction-interval-s S     store history kept and compacted per interval (default 300)
         --snapshot-threshold N        store log entries between snapshots (default 10000)
-        --election-timeout-ms MS      minimum Raft election timeout (default 500)
+        --election-timeout-ms MS      minimum Raft election timeout (default 300)
         --quota-bytes N               store quota (default 2 GiB)
         --controllers true|false      campaign to run the scheduler and controllers (default true)
         --leader-lease-ms MS          controller leader lease; takeover within about this (default 3000)

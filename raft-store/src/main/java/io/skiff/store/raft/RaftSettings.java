@@ -45,9 +45,11 @@ final class RaftSettings {
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(config.logSegmentBytes()));
     RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, config.snapshotThreshold() / 2)));
 
-    // Election timeouts: 500-1000 ms by default. A dead leader is replaced in about a second (issue 7's
-    // goal: the first write within 1.5 s of a leader's kill; with 1-2 s it took 2.1 s median), and the
-    // leader's heartbeats (every half minimum) still ride over this machine's GC pauses (tens of ms).
+    // Election timeouts: 300-600 ms by default (Ratis' own: 150-300). Ratis' follower sleeps a whole
+    // random timeout between checks, so a dead leader is noticed after one to two timeouts: with
+    // 1-2 s the first write came 2.1 s after a leader's kill, with 500-1000 ms 1.5 s, with 300-600 ms
+    // 1.26 s (etcd 3.4 beside it: 1.38 s; scripts/bench-failover.sh). Heartbeats, every half minimum
+    // (150 ms), still ride over this machine's GC pauses (tens of ms).
     long min = config.electionTimeout().toMillis();
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * min, TimeUnit.MILLISECONDS));
