@@ -1,17 +1,12 @@
 package io.skiff.controlplane.process;
 
-import java.io.IOException;
-import java.io.OutputStream;
+import io.skiff.store.process.ProcessRun;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -245,30 +240,7 @@ final class MasterNetwork implements AutoCloseable {
   }
 
   private static Result run(List<String> command, String input) {
-    try {
-      Path out = Files.createTempFile("skiff-net-", ".out");
-      Path err = Files.createTempFile("skiff-net-", ".err");
-      try {
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        try (OutputStream stdin = process.getOutputStream()) {
-          if (input != null) {
-            stdin.write(input.getBytes(StandardCharsets.UTF_8));
-          }
-        }
-        if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-          process.destroyForcibly();
-          throw new IllegalStateException(String.join(" ", command) + " did not finish within " + COMMAND_TIMEOUT);
-        }
-        return new Result(command, process.exitValue(), Files.readString(out), Files.readString(err));
-      } finally {
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running " + String.join(" ", command), e);
-    }
+    ProcessRun.Output output = ProcessRun.run(new ProcessBuilder(command), input, COMMAND_TIMEOUT);
+    return new Result(command, output.exitCode(), output.stdout(), output.stderr());
   }
 }

@@ -3,7 +3,6 @@ package io.skiff.store.process;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,36 +41,8 @@ public final class Etcdctl {
 
   /** Runs a command that reads {@code input} from stdin, such as {@code txn}. */
   public Result runWithInput(String input, String... args) {
-    try {
-      Path out = Files.createTempFile("etcdctl-out", ".txt");
-      Path err = Files.createTempFile("etcdctl-err", ".txt");
-      try {
-        // Files rather than pipes: nothing to drain concurrently, so no pipe-buffer deadlock.
-        Process process = builder(args)
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
-        try (OutputStream stdin = process.getOutputStream()) {
-          if (input != null) {
-            stdin.write(input.getBytes(StandardCharsets.UTF_8));
-          }
-        }
-        if (!process.waitFor(PROCESS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-          process.destroyForcibly().waitFor();
-          throw new AssertionError("etcdctl " + String.join(" ", args) + " did not exit within "
-              + PROCESS_TIMEOUT + "; stderr:\n" + Files.readString(err));
-        }
-        return new Result(args, process.exitValue(), Files.readString(out), Files.readString(err));
-      } finally {
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    ProcessRun.Output output = ProcessRun.run(builder(args), input, PROCESS_TIMEOUT);
+    return new Result(args, output.exitCode(), output.stdout(), output.stderr());
   }
 
   /** Starts a long-running command such as {@code watch} or {@code lease keep-alive}; close it to stop it. */
