@@ -95,6 +95,8 @@ class MembershipTest {
       // a joined member restarts on what it stored, membership included
       cluster.restart(joiner);
       assertEquals(left, cluster.peer(joiner).members());
+      // a peer that knows no leader yet refuses writes ("no leader"), as etcd's does: wait until it hears one
+      await().atMost(WAIT).until(() -> cluster.peer(joiner).status().leaderMemberId() != 0);
       cluster.store(joiner).put(put("after-restart", "x")).get(30, TimeUnit.SECONDS);
       await().atMost(WAIT).until(() -> cluster.peer(joiner).status().revision() == revision + 1);
     }
