@@ -5,7 +5,6 @@ import io.skiff.agent.AgentMain;
 import io.skiff.cli.CliException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,16 +40,7 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> args = new ArrayList<>(List.of("--masters", masters, "--port", Integer.toString(port)));
-    if (nodeName != null) {
-      args.addAll(List.of("--node-name", nodeName));
-    }
-    if (nodeIp != null) {
-      args.addAll(List.of("--node-ip", nodeIp));
-    }
-    if (podmanSocket != null) {
-      args.addAll(List.of("--podman-socket", podmanSocket.toString()));
-    }
+    List<String> args = AllInOne.agentArgs(masters, nodeName, nodeIp, port, podmanSocket);
     Agent agent;
     try {
       agent = AgentMain.launch(args.toArray(String[]::new));

@@ -75,10 +75,20 @@ public final class AllInOne implements AutoCloseable {
 
   /** The agent's flags: its master is this process's API port, on loopback when it listens everywhere. */
   static List<String> agentArgs(Settings s) {
-    List<String> args = new ArrayList<>(List.of("--masters", localEndpoint(s.apiAddress()),
-        "--node-name", s.nodeName(), "--port", Integer.toString(s.agentPort())));
-    if (s.podmanSocket() != null) {
-      args.addAll(List.of("--podman-socket", s.podmanSocket().toString()));
+    return agentArgs(localEndpoint(s.apiAddress()), s.nodeName(), null, s.agentPort(), s.podmanSocket());
+  }
+
+  /** An agent's flags, as {@code skiff server} and {@code skiff agent} give them; null leaves the agent's default. */
+  static List<String> agentArgs(String masters, String nodeName, String nodeIp, int port, Path podmanSocket) {
+    List<String> args = new ArrayList<>(List.of("--masters", masters, "--port", Integer.toString(port)));
+    if (nodeName != null) {
+      args.addAll(List.of("--node-name", nodeName));
+    }
+    if (nodeIp != null) {
+      args.addAll(List.of("--node-ip", nodeIp));
+    }
+    if (podmanSocket != null) {
+      args.addAll(List.of("--podman-socket", podmanSocket.toString()));
     }
     return args;
   }

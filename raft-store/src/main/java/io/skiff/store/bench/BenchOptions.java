@@ -3,6 +3,7 @@ package io.skiff.store.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** Command-line options of {@link StoreBenchmark}; {@link #parse} throws {@link UsageException} on bad input. */
 final class BenchOptions {
@@ -86,36 +87,46 @@ final class BenchOptions {
 
   static BenchOptions parse(String[] args) throws UsageException {
     BenchOptions o = new BenchOptions();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String name = arg;
-      String value = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        name = arg.substring(0, eq);
-        value = arg.substring(eq + 1);
-      }
-      switch (name) {
-        case "-h", "--help" -> throw new UsageException("");
-        case "--linearizable" -> o.linearizable = true;
-        case "--serializable" -> o.linearizable = false;
-        default -> {
-          if (value == null) {
-            if (i + 1 >= args.length) {
-              throw new UsageException("missing value for " + name);
-            }
-            value = args[++i];
-          }
-          o.set(name, value);
-        }
-      }
-    }
+    walk(args, Set.of("--linearizable", "--serializable"), o::set);
     o.validate();
     return o;
   }
 
+  /** Takes one option of a command line: its name, and its value (null for a switch). */
+  interface OptionSink {
+    void set(String name, String value) throws UsageException;
+  }
+
+  /**
+   * Walks a command line of {@code --name value}, {@code --name=value} and {@code switches} (no
+   * value), handing each option to {@code sink}; -h/--help is a UsageException with no message.
+   */
+  static void walk(String[] args, Set<String> switches, OptionSink sink) throws UsageException {
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      String value = null;
+      int eq = name.indexOf('=');
+      if (name.startsWith("--") && eq > 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      }
+      if (name.equals("-h") || name.equals("--help")) {
+        throw new UsageException("");
+      }
+      if (value == null && !switches.contains(name)) {
+        if (i + 1 >= args.length) {
+          throw new UsageException("missing value for " + name);
+        }
+        value = args[++i];
+      }
+      sink.set(name, value);
+    }
+  }
+
   private void set(String name, String value) throws UsageException {
     switch (name) {
+      case "--linearizable" -> linearizable = true;
+      case "--serializable" -> linearizable = false;
       case "--endpoints" -> endpoints = parseEndpoints(value);
       case "--op" -> op = switch (value.toLowerCase(Locale.ROOT)) {
         case "put" -> Op.PUT;

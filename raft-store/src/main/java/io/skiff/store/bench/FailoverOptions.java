@@ -5,6 +5,7 @@ import io.skiff.store.bench.BenchOptions.UsageException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Command-line options of {@link StoreFailover}; {@link #parse} throws {@link UsageException} on bad input. */
 final class FailoverOptions {
@@ -45,25 +46,7 @@ final class FailoverOptions {
 
   static FailoverOptions parse(String[] args) throws UsageException {
     FailoverOptions o = new FailoverOptions();
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i];
-      String value = null;
-      int eq = name.indexOf('=');
-      if (name.startsWith("--") && eq > 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      }
-      if (name.equals("-h") || name.equals("--help")) {
-        throw new UsageException("");
-      }
-      if (value == null) {
-        if (i + 1 >= args.length) {
-          throw new UsageException("missing value for " + name);
-        }
-        value = args[++i];
-      }
-      o.set(name, value);
-    }
+    BenchOptions.walk(args, Set.of(), o::set);
     o.validate();
     return o;
   }

@@ -96,8 +96,7 @@ final class RaftGateway implements AutoCloseable {
     if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis) > deadlineNanos) {
       return CompletableFuture.completedFuture(false);
     }
-    Executor later = CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS, executor);
-    return CompletableFuture.supplyAsync(() -> null, later)
+    return after(delayMillis)
         .thenCompose(ignored -> whenLeaderKnown(deadlineNanos, Math.min(delayMillis * 2, MAX_READ_RETRY_MILLIS)));
   }
 
@@ -119,10 +118,15 @@ final class RaftGateway implements AutoCloseable {
       if (done || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis) > deadlineNanos) {
         return error == null ? CompletableFuture.completedFuture(reply) : CompletableFuture.<RaftClientReply>failedFuture(error);
       }
-      Executor later = CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS, executor);
-      return CompletableFuture.supplyAsync(() -> null, later)
+      return after(delayMillis)
           .thenCompose(ignored -> readLocally(message, deadlineNanos, Math.min(delayMillis * 2, MAX_READ_RETRY_MILLIS)));
     }, executor).thenCompose(Function.identity());
+  }
+
+  /** Completes on the executor after {@code delayMillis}: the back-off between two tries. */
+  private CompletableFuture<Void> after(long delayMillis) {
+    return CompletableFuture.runAsync(() -> { },
+        CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS, executor));
   }
 
   private boolean leaderKnown() {
