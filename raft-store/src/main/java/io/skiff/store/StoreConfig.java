@@ -16,6 +16,7 @@ import java.util.List;
  *     ({@code --join}); a restart recovers the membership from storage either way
  * @param restoreSnapshot a backup to start a new cluster from ({@code --restore-snapshot}); only on an
  *     empty data dir; null for none
+ * @param tls TLS for Raft and the client port; null: plaintext (only with {@code --insecure})
  */
 public record StoreConfig(
     String clusterName,
@@ -32,7 +33,8 @@ public record StoreConfig(
     Duration requestTimeout,
     Duration watchProgressInterval,
     boolean join,
-    Path restoreSnapshot) {
+    Path restoreSnapshot,
+    StoreTls tls) {
 
   public static final int DEFAULT_MAX_REQUEST_BYTES = 1536 * 1024;
 
@@ -68,7 +70,7 @@ public record StoreConfig(
         .maxTxnOps(maxTxnOps).quotaBytes(quotaBytes).minLeaseTtlSeconds(minLeaseTtlSeconds)
         .snapshotThreshold(snapshotThreshold).logSegmentBytes(logSegmentBytes).electionTimeout(electionTimeout)
         .requestTimeout(requestTimeout).watchProgressInterval(watchProgressInterval).join(join)
-        .restoreSnapshot(restoreSnapshot);
+        .restoreSnapshot(restoreSnapshot).tls(tls);
   }
 
   /** Builds a config from etcd's defaults. Not thread-safe. */
@@ -88,6 +90,7 @@ public record StoreConfig(
     private Duration watchProgressInterval = Duration.ofMinutes(10);
     private boolean join;
     private Path restoreSnapshot;
+    private StoreTls tls;
 
     private Builder(String id, List<PeerSpec> peers, Path dataDir) {
       this.id = id;
@@ -155,10 +158,15 @@ public record StoreConfig(
       return this;
     }
 
+    public Builder tls(StoreTls v) {
+      tls = v;
+      return this;
+    }
+
     public StoreConfig build() {
       return new StoreConfig(clusterName, id, peers, dataDir, maxRequestBytes, maxTxnOps, quotaBytes,
           minLeaseTtlSeconds, snapshotThreshold, logSegmentBytes, electionTimeout, requestTimeout,
-          watchProgressInterval, join, restoreSnapshot);
+          watchProgressInterval, join, restoreSnapshot, tls);
     }
   }
 }
