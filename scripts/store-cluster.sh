@@ -20,6 +20,9 @@
 #
 # Health is checked with `etcdctl endpoint health` (Debian package etcd-client), which does a
 # linearizable Range of the key "health" on each endpoint.
+#
+# The peers run --insecure (plaintext Raft and client port, no client authentication): the benchmarks
+# that use this cluster compare it with a plaintext etcd, like with like.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -44,7 +47,7 @@ ENDPOINTS=${ENDPOINTS%,}
 source "$ROOT/scripts/lib/cluster.sh"
 
 listen_addresses() { echo "${RAFT_ADDR[$1]} ${CLIENT_ADDR[$1]}"; }
-server_args() { echo "--id $1 --peers $PEERS --data-dir $RUN_DIR/data/$1"; }
+server_args() { echo "--id $1 --peers $PEERS --data-dir $RUN_DIR/data/$1 --insecure"; }
 healthy() {
   etcdctl --endpoints="${CLIENT_ADDR[$1]}" --dial-timeout=2s --command-timeout=3s endpoint health >/dev/null 2>&1
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftGroup;
@@ -90,6 +91,7 @@ public final class StorePeer implements AutoCloseable {
 
   public void start() throws IOException {
     RaftProperties properties = RaftSettings.of(config);
+    Parameters tls = RaftTls.parameters(config.tls());
     Files.createDirectories(config.dataDir().resolve("raft"));
     deleteLeftBackups();
     Path groupDir = config.dataDir().resolve("raft").resolve(groupId.getUuid().toString());
@@ -102,15 +104,16 @@ public final class StorePeer implements AutoCloseable {
         .setServerId(RaftPeerId.valueOf(config.id()))
         .setGroup(initialGroup)
         .setProperties(properties)
+        .setParameters(tls)
         .setStateMachine(new StoreStateMachine(state))
         .setOption(formatted ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
         .build();
     server.start();
-    membership = new Membership(server, groupId, config.peers(), group -> client(group, null, properties, retryPolicy()),
-        group -> client(group, null, properties, RetryPolicies.noRetry()), admin);
+    membership = new Membership(server, groupId, config.peers(), group -> client(group, null, properties, tls, retryPolicy()),
+        group -> client(group, null, properties, tls, RetryPolicies.noRetry()), admin);
     // a write waits for a leader at most an election's longest timeout: an election normally ends within it
     raft = new RaftGateway(server, groupId, new RaftClients((group, leader) -> client(group, leader, properties,
-        retryPolicy()), membership::group, config.requestTimeout()), completions, config.requestTimeout(),
+        tls, retryPolicy()), membership::group, config.requestTimeout()), completions, config.requestTimeout(),
         config.electionTimeout().multipliedBy(2));
     Proposer proposer = new Proposer(raft, MAX_IN_FLIGHT_ENTRIES, MAX_BATCH_BYTES, System::currentTimeMillis, completions);
     leaseExpirer = new LeaseExpirer(state, proposer, this::isLeaderReady);
@@ -119,18 +122,24 @@ public final class StorePeer implements AutoCloseable {
         config.minLeaseTtlSeconds(), this::header, () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
         completions);
     // the election timeout is logged for the failover benchmark, which reports the setting it ran with
-    log.info("store peer {} started: raft {}, members {}{}, data {}, election timeout {} ms", config.id(),
-        config.self().raftAddress(), members(), config.join() ? " (joining: waits to be added)" : "",
+    log.info("store peer {} started: raft {} ({}), members {}{}, data {}, election timeout {} ms", config.id(),
+        config.self().raftAddress(), config.tls() == null ? "plaintext" : "mutual TLS", members(),
+        config.join() ? " (joining: waits to be added)" : "",
         config.dataDir(), config.electionTimeout().toMillis());
   }
 
-  /** A Ratis client of {@code group} that tries {@code leader} first (null: finds the leader itself). */
-  private static RaftClient client(RaftGroup group, RaftPeerId leader, RaftProperties properties, RetryPolicy retry) {
+  /**
+   * A Ratis client of {@code group} that tries {@code leader} first (null: finds the leader itself), with
+   * the peer's TLS ({@code tls}) when it has some.
+   */
+  private static RaftClient client(RaftGroup group, RaftPeerId leader, RaftProperties properties, Parameters tls,
+      RetryPolicy retry) {
     return RaftClient.newBuilder()
         .setClientId(ClientId.randomId())
         .setRaftGroup(group)
         .setLeaderId(leader)
         .setProperties(properties)
+        .setParameters(tls)
         .setRetryPolicy(retry)
         .build();
   }

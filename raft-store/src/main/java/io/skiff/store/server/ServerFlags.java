@@ -1,16 +1,20 @@
 package io.skiff.store.server;
 
+import io.skiff.pki.TlsFiles;
 import io.skiff.store.PeerSpec;
 import io.skiff.store.StoreConfig;
+import io.skiff.store.StoreTls;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /** The store server's command line. Unknown or malformed flags are errors that name the flag. */
 public record ServerFlags(StoreConfig config, String listenClient, boolean help) {
   static final String USAGE = """
-      usage: skiff-store --id ID --peers ID=RAFT_HOST:PORT[/CLIENT_HOST:PORT],... --data-dir DIR [options]
+      usage: skiff-store --id ID --peers ID=RAFT_HOST:PORT[/CLIENT_HOST:PORT],... --data-dir DIR
+                         (TLS FLAGS | --insecure) [options]
         --id ID                       this peer's id, one of --peers
         --peers LIST                  every peer: id=raftHost:raftPort/clientHost:clientPort, comma-separated
         --data-dir DIR                where the Raft log and snapshots live
@@ -29,16 +33,33 @@ public record ServerFlags(StoreConfig config, String listenClient, boolean help)
         --restore-snapshot FILE       start a new cluster from a backup (skiff cluster snapshot save, or
                                       etcdctl snapshot save): only into an empty --data-dir; every member of the
                                       new cluster restores the same file
+      TLS (etcd's flags; all six together, PEM files):
+        --cert-file FILE              the client port's serving certificate (the CA may follow the leaf)
+        --key-file FILE               its private key
+        --trusted-ca-file FILE        the CA that signs client certificates; clients must present one, in
+                                      group (organization) system:masters
+        --peer-cert-file FILE         this peer's Raft certificate: serves Raft and authenticates to the other
+                                      peers; its subject alternative names must hold this peer's Raft host
+                                      (IP literals as IP SANs), its organization system:masters
+        --peer-key-file FILE          its private key
+        --peer-trusted-ca-file FILE   the CA that signs every peer's certificate
+        --insecure                    no TLS instead: Raft and the client port in plaintext, no client
+                                      authentication (benchmarks against a plaintext etcd)
       """;
 
   /** The store's flags, shared with the master. */
   public static final Set<String> STORE_FLAGS = Set.of("--id", "--peers", "--data-dir", "--cluster-name",
       "--listen-client", "--snapshot-threshold", "--election-timeout-ms", "--quota-bytes",
       "--max-request-bytes", "--max-txn-ops", "--log-segment-bytes", "--watch-progress-interval-ms", "--join",
-      "--restore-snapshot");
+      "--restore-snapshot", "--cert-file", "--key-file", "--trusted-ca-file", "--peer-cert-file", "--peer-key-file",
+      "--peer-trusted-ca-file", "--insecure");
 
   /** Store flags that take no value. */
-  public static final Set<String> SWITCHES = Set.of("--join");
+  public static final Set<String> SWITCHES = Set.of("--join", "--insecure");
+
+  /** The TLS flags, client port's then Raft's, each pair's certificate, key and CA. */
+  static final List<String> TLS_FLAGS = List.of("--cert-file", "--key-file", "--trusted-ca-file",
+      "--peer-cert-file", "--peer-key-file", "--peer-trusted-ca-file");
 
   static ServerFlags parse(String[] args) {
     Flags flags = Flags.parse(args, STORE_FLAGS, SWITCHES);
@@ -46,6 +67,14 @@ public record ServerFlags(StoreConfig config, String listenClient, boolean help)
       return new ServerFlags(null, "", true);
     }
     StoreConfig config = storeConfig(flags);
+    boolean insecure = flags.bool("--insecure");
+    if (config.tls() == null && !insecure) {
+      throw new IllegalArgumentException("no TLS: give the TLS flags (" + String.join(", ", TLS_FLAGS)
+          + ") or run plaintext with --insecure");
+    }
+    if (config.tls() != null && insecure) {
+      throw new IllegalArgumentException("--insecure and the TLS flags exclude each other");
+    }
     String listen = flags.string("--listen-client", "");
     if (listen.isEmpty() && config.self().clientAddress().isEmpty()) {
       throw new IllegalArgumentException("peer " + config.id() + " has no client address: give one in --peers or --listen-client");
@@ -72,6 +101,38 @@ public record ServerFlags(StoreConfig config, String listenClient, boolean help)
         .join(flags.bool("--join"))
         .restoreSnapshot(flags.string("--restore-snapshot", "").isEmpty() ? null
             : Path.of(flags.string("--restore-snapshot", "")))
+        .tls(storeTls(flags))
         .build();
+  }
+
+  /**
+   * The store's TLS from etcd's six flags, all given or none (null: none, plaintext only when the
+   * caller allows it). Fails naming the missing flags.
+   */
+  public static StoreTls storeTls(Flags flags) {
+    List<String> given = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (String flag : TLS_FLAGS) {
+      (flags.string(flag, "").isBlank() ? missing : given).add(flag);
+    }
+    if (given.isEmpty()) {
+      return null;
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("TLS flags go together: " + String.join(", ", given) + " given but "
+          + String.join(", ", missing) + " missing");
+    }
+    return new StoreTls(files(flags, "--cert-file", "--key-file", "--trusted-ca-file"),
+        files(flags, "--peer-cert-file", "--peer-key-file", "--peer-trusted-ca-file"), StoreTls.DEFAULT_CLIENT_GROUPS);
+  }
+
+  /** One TLS identity's files, checked readable so a wrong path is named now and not at the first handshake. */
+  private static TlsFiles files(Flags flags, String certificate, String key, String ca) {
+    try {
+      return new TlsFiles(Path.of(flags.require(certificate)), Path.of(flags.require(key)),
+          Path.of(flags.require(ca))).checked();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(e.getMessage() + " (" + certificate + ", " + key + ", " + ca + ")");
+    }
   }
 }

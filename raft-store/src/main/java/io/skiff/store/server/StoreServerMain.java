@@ -2,7 +2,6 @@ package io.skiff.store.server;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.skiff.store.PeerSpec;
 import io.skiff.store.StoreConfig;
 import io.skiff.store.etcd.EtcdApiServer;
@@ -41,6 +40,9 @@ public final class StoreServerMain {
       return;
     }
     StoreConfig config = flags.config();
+    if (config.tls() == null) {
+      log.warn("running --insecure: Raft and the etcd client port are plaintext, no client authentication");
+    }
     Injector injector = Guice.createInjector(new StoreServerModule(config));
     StorePeer peer = injector.getInstance(StorePeer.class);
     try {
@@ -54,9 +56,8 @@ public final class StoreServerMain {
     }
     EtcdApiServer api = injector.getInstance(EtcdApiServer.class);
     String listen = flags.listenClient().isEmpty() ? config.self().clientAddress() : flags.listenClient();
-    // handlers never block (they complete futures), so they run on the transport threads
-    api.start(NettyServerBuilder.forAddress(new InetSocketAddress(PeerSpec.host(listen), PeerSpec.port(listen)))
-        .directExecutor());
+    api.start(EtcdApiServer.serverBuilder(new InetSocketAddress(PeerSpec.host(listen), PeerSpec.port(listen)),
+        config.tls()));
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -31,6 +31,8 @@ public final class SkiffStoreProcesses extends LocalProcessCluster {
         MAIN_CLASS,
         "--id", member.name,
         "--peers", peers,
-        "--data-dir", member.dataDir.toString());
+        "--data-dir", member.dataDir.toString(),
+        // these clusters are compared with a plaintext etcd (etcdctl compatibility, linearizability, crashes)
+        "--insecure");
   }
 }

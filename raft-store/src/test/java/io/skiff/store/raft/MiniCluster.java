@@ -80,8 +80,14 @@ final class MiniCluster implements AutoCloseable {
    * first peer's settings and {@code clientAddress} as its store address; returns its index.
    */
   int startJoiner(String id, String clientAddress) throws IOException {
+    return startJoiner(id, clientAddress, c -> c);
+  }
+
+  /** {@link #startJoiner(String, String)} with settings of its own, say another peer's TLS. */
+  int startJoiner(String id, String clientAddress, UnaryOperator<StoreConfig> tune) throws IOException {
     PeerSpec spec = new PeerSpec(id, "127.0.0.1:" + freePort(), clientAddress);
-    configs.add(configs.get(0).toBuilder(id, List.of(spec), root.resolve(id)).restoreSnapshot(null).join(true).build());
+    configs.add(tune.apply(configs.get(0).toBuilder(id, List.of(spec), root.resolve(id)).restoreSnapshot(null)
+        .join(true).build()));
     peers.add(null);
     restart(peers.size() - 1);
     return peers.size() - 1;
