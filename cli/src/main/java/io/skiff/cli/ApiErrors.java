@@ -19,6 +19,11 @@ public final class ApiErrors {
     String description = status.getDescription() == null ? "" : status.getDescription();
     switch (status.getCode()) {
       case UNAVAILABLE:
+        if (isTlsFailure(status.getCause())) {
+          return "no TLS connection to the masters (tried " + endpoints + "): " + rootCause(status)
+              + " (is the CA file, --ca-file or the context's certificate-authority, this cluster's ca.crt, and "
+              + "does each master's certificate name the host used for it?)";
+        }
         if (status.getCause() != null || description.isEmpty() || description.startsWith("io exception")) {
           return "cannot reach any master (tried " + endpoints + "): " + rootCause(status);
         }
@@ -26,11 +31,28 @@ public final class ApiErrors {
       case DEADLINE_EXCEEDED:
         return "no answer within " + format(session == null ? null : session.timeout()) + " (masters " + endpoints
             + "); --request-timeout sets how long to wait";
+      case UNAUTHENTICATED:
+        return "the masters did not accept this client's credentials" + (description.isEmpty() ? "" : ": "
+            + description) + " (give a client certificate or a token: --cert-file/--key-file, --token, or the "
+            + "context's client-certificate, client-key, token; `skiff config set-context --help`)";
+      case PERMISSION_DENIED:
+        return (description.isEmpty() ? "permission denied" : description)
+            + " (a cluster admin can grant a role: `skiff token create --role`, `skiff certificate create --role`, "
+            + "or a RoleBinding)";
       case CANCELLED:
         return "the request was cancelled" + (description.isEmpty() ? "" : ": " + description);
       default:
         return description.isEmpty() ? status.getCode().toString() : description;
     }
+  }
+
+  private static boolean isTlsFailure(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException || c instanceof java.security.cert.CertificateException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String rootCause(Status status) {

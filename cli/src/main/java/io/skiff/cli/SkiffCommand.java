@@ -1,6 +1,8 @@
 package io.skiff.cli;
 
 import io.skiff.cli.commands.ApplyCommand;
+import io.skiff.cli.commands.AuthCommand;
+import io.skiff.cli.commands.CertificateCommand;
 import io.skiff.cli.commands.ClusterCommand;
 import io.skiff.cli.commands.CompletionCommand;
 import io.skiff.cli.commands.CordonCommand;
@@ -12,6 +14,7 @@ import io.skiff.cli.commands.GetCommand;
 import io.skiff.cli.commands.LogsCommand;
 import io.skiff.cli.commands.RolloutCommand;
 import io.skiff.cli.commands.ScaleCommand;
+import io.skiff.cli.commands.TokenCommand;
 import io.skiff.cli.commands.UncordonCommand;
 import io.skiff.cli.commands.VersionCommand;
 import io.skiff.cli.commands.ConfigCommand;
@@ -44,7 +47,9 @@ import picocli.CommandLine.Spec;
         "",
         "Where the masters are comes from --server, else the current context of the config file "
             + "(--config, else $SKIFF_CONFIG, else ~/.skiff/config; see `skiff config --help`), else "
-            + SkiffCommand.DEFAULT_ENDPOINTS + "."},
+            + SkiffCommand.DEFAULT_ENDPOINTS + ". How to connect comes from --ca-file, --cert-file, --key-file, "
+            + "--token and --insecure, else the context: TLS checked against the cluster's CA, with a client "
+            + "certificate or a bearer token; plaintext only with --insecure."},
     footerHeading = "%nExamples:%n",
     footer = {
         "  skiff apply -f examples/",
@@ -63,13 +68,13 @@ public final class SkiffCommand implements Runnable, AutoCloseable {
   public static final Map<String, Class<?>> COMMANDS = commands(
       ApplyCommand.class, CreateCommand.class, GetCommand.class, DescribeCommand.class, DeleteCommand.class,
       LogsCommand.class, ScaleCommand.class, RolloutCommand.class, CordonCommand.class, UncordonCommand.class,
-      DrainCommand.class, ClusterCommand.class, ConfigCommand.class, ServerCommand.class, AgentCommand.class,
-      VersionCommand.class,
+      DrainCommand.class, ClusterCommand.class, ConfigCommand.class, TokenCommand.class, CertificateCommand.class,
+      AuthCommand.class, ServerCommand.class, AgentCommand.class, VersionCommand.class,
       CompletionCommand.class);
 
   /** Root options that take a value (so that the command's name can be found without the parser). */
   static final Set<String> VALUE_OPTIONS = Set.of("--config", "--context", "-s", "--server", "-n", "--namespace",
-      "--request-timeout");
+      "--request-timeout", "--ca-file", "--cert-file", "--key-file", "--token");
 
   /** The all-in-one master's port, then the other two of a three-master cluster on this machine. */
   public static final String DEFAULT_ENDPOINTS = "127.0.0.1:6443,127.0.0.1:6444,127.0.0.1:6445";
@@ -90,6 +95,27 @@ public final class SkiffCommand implements Runnable, AutoCloseable {
   @Option(names = {"-s", "--server"}, paramLabel = "HOST:PORT[,...]", scope = ScopeType.INHERIT,
       description = "The masters' API endpoints, instead of the context's.")
   String server;
+
+  @Option(names = "--ca-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+      description = "The cluster's CA certificate (its ca.crt), to check the masters with, instead of the context's.")
+  Path caFile;
+
+  @Option(names = "--cert-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+      description = "A client certificate to authenticate with, instead of the context's.")
+  Path certFile;
+
+  @Option(names = "--key-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+      description = "The client certificate's key.")
+  Path keyFile;
+
+  @Option(names = "--token", paramLabel = "ID.SECRET", scope = ScopeType.INHERIT,
+      description = "A bearer token to authenticate with, instead of the context's (sent over TLS only).")
+  String token;
+
+  @Option(names = "--insecure", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", scope = ScopeType.INHERIT,
+      description = "Plaintext, no credentials: for masters started with --insecure (--insecure=false: TLS even if "
+          + "the context says insecure).")
+  Boolean insecure;
 
   @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE", scope = ScopeType.INHERIT,
       description = "The namespace, instead of the context's (default: default).")
@@ -131,6 +157,28 @@ public final class SkiffCommand implements Runnable, AutoCloseable {
     return server;
   }
 
+  /** The --token flag, or null. */
+  public String tokenFlag() {
+    return token;
+  }
+
+  /** The --insecure flag, or null when not given. */
+  public Boolean insecureFlag() {
+    return insecure;
+  }
+
+  public Path caFileFlag() {
+    return caFile;
+  }
+
+  public Path certFileFlag() {
+    return certFile;
+  }
+
+  public Path keyFileFlag() {
+    return keyFile;
+  }
+
   public Path configPath() {
     if (config != null) {
       return config;
@@ -163,9 +211,18 @@ public final class SkiffCommand implements Runnable, AutoCloseable {
       }
       String ns = namespace != null ? namespace
           : ctx != null && ctx.namespace() != null && !ctx.namespace().isEmpty() ? ctx.namespace() : "default";
-      session = new Session(parsed, ns, requestTimeout != null ? requestTimeout : Duration.ofSeconds(30));
+      CredentialChoice choice = credentialFlags(ctx);
+      String where = Endpoints.format(parsed);
+      session = new Session(parsed, ns, requestTimeout != null ? requestTimeout : Duration.ofSeconds(30),
+          () -> choice.credentials(where));
     }
     return session;
+  }
+
+  /** The credential flags over {@code ctx}'s settings (ctx may be null). */
+  public CredentialChoice credentialFlags(CliConfig.Context ctx) {
+    Path dir = configPath().toAbsolutePath().getParent();
+    return new CredentialChoice(caFile, certFile, keyFile, token, insecure, ctx, dir);
   }
 
   /** The context in use (--context, else the config's current one), or null when there is none. */

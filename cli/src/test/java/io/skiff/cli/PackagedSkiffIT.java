@@ -40,7 +40,7 @@ class PackagedSkiffIT {
   @Test
   void theLauncherRunsCommandsAgainstAMaster() throws Exception {
     String endpoint = "127.0.0.1:" + cluster.apiPort(0);
-    Skiff.Result context = skiff("config", "set-context", "it", "--endpoints", endpoint);
+    Skiff.Result context = skiff("config", "set-context", "it", "--endpoints", endpoint, "--insecure");
     assertEquals(0, context.code(), context.err());
 
     Skiff.Result version = skiff("version");
@@ -59,7 +59,7 @@ class PackagedSkiffIT {
 
   @Test
   void errorsAreOneLineAndAnExitStatus() throws Exception {
-    Skiff.Result unreachable = skiff("get", "pods", "-s", "127.0.0.1:1", "--request-timeout=5s");
+    Skiff.Result unreachable = skiff("get", "pods", "-s", "127.0.0.1:1", "--insecure", "--request-timeout=5s");
     assertEquals(1, unreachable.code());
     assertEquals("", unreachable.out());
     assertTrue(unreachable.err().startsWith("error: cannot reach any master (tried 127.0.0.1:1): "),

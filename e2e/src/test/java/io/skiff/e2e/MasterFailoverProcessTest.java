@@ -15,6 +15,7 @@ import io.skiff.api.v1.Node;
 import io.skiff.api.v1.NodeSpec;
 import io.skiff.api.v1.ObjectMeta;
 import io.skiff.api.v1.Pod;
+import io.skiff.client.Credentials;
 import io.skiff.client.Endpoints;
 import io.skiff.client.ResourceClient;
 import io.skiff.client.ResourceTypes;
@@ -56,7 +57,8 @@ class MasterFailoverProcessTest {
   @BeforeAll
   static void startCluster() throws Exception {
     cluster = MasterSet.start("master-failover", List.of("--leader-lease-ms", "1500"));
-    hollow = new HollowNodes(AgentConfig.defaults(Endpoints.parse(cluster.endpoints()), "unused").withPort(0), 0);
+    hollow = new HollowNodes(AgentConfig.defaults(Endpoints.parse(cluster.endpoints()), "unused").withPort(0), 0,
+        Credentials.insecure());
     hollow.start("hollow", HOLLOW_NODES, 4, 8L << 30);
     new ResourceClient<>(cluster.channel(), ResourceTypes.NODES, 10_000).create(Node.newBuilder()
         .setMetadata(ObjectMeta.newBuilder().setName(PARKED_NODE))

@@ -59,7 +59,7 @@ final class MasterSet implements AutoCloseable {
 
   /** A channel over every master, as the client library opens it (fails over, retries UNAVAILABLE). */
   ManagedChannel channel() {
-    return keep(MasterChannels.open(Endpoints.parse(endpoints())));
+    return keep(MasterChannels.openInsecure(Endpoints.parse(endpoints())));
   }
 
   /** A channel to {@code master} alone. */

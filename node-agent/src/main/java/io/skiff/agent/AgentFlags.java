@@ -20,17 +20,24 @@ final class AgentFlags {
         --podman-socket PATH        Podman's API socket (default /run/skiff/podman.sock)
         --backoff-initial-ms MS     first restart back-off of a crashing container (default 10000)
         --backoff-max-ms MS         longest restart back-off (default 300000)
+        --cert-dir DIR              the node's certificate, key and cluster CA: ca.crt, node.crt, node.key
+                                    (default /var/lib/skiff/agent/pki)
+        --token ID.SECRET           a join-agent token (`skiff token create --purpose join-agent`): on first
+                                    start, without a certificate yet, the agent joins and saves one in --cert-dir
+        --ca-cert-hash sha256:HEX   the cluster CA's pin, with --token: the masters must show this CA
+        --insecure                  plaintext to the masters and for the logs port (masters started --insecure)
         --help                      this text
       """;
   private static final Set<String> FLAGS = Set.of("--masters", "--node-name", "--node-ip", "--port", "--podman-socket",
-      "--backoff-initial-ms", "--backoff-max-ms");
+      "--backoff-initial-ms", "--backoff-max-ms", "--cert-dir", "--token", "--ca-cert-hash");
+  private static final Set<String> SWITCHES = Set.of("--insecure");
 
   private AgentFlags() {
   }
 
   /** Null when the user asked for help; IllegalArgumentException naming what is wrong. */
   static AgentConfig parse(String[] args, String hostname) {
-    Map<String, String> values = CommandLine.parse(args, FLAGS);
+    Map<String, String> values = CommandLine.parse(args, FLAGS, SWITCHES);
     if (values == null) {
       return null;
     }
@@ -49,6 +56,17 @@ final class AgentFlags {
     return config.withNodeIp(values.getOrDefault("--node-ip", ""))
         .withPort(port)
         .withPodmanSocket(Path.of(values.getOrDefault("--podman-socket", config.podmanSocket().toString())))
-        .withBackoff(initial, max);
+        .withBackoff(initial, max)
+        .withSecurity(security(values));
+  }
+
+  private static AgentSecurity security(Map<String, String> values) {
+    boolean insecure = CommandLine.isSet(values, "--insecure");
+    if (insecure && values.containsKey("--cert-dir")) {
+      throw new IllegalArgumentException("--insecure and --cert-dir exclude each other: an insecure agent uses no "
+          + "certificates");
+    }
+    Path certDir = Path.of(values.getOrDefault("--cert-dir", AgentSecurity.DEFAULT_CERT_DIR.toString()));
+    return new AgentSecurity(insecure, certDir, values.get("--token"), values.get("--ca-cert-hash"));
   }
 }

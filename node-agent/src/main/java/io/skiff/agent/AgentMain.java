@@ -2,7 +2,9 @@ package io.skiff.agent;
 
 import com.google.inject.Guice;
 import io.skiff.agent.node.MachineInfo;
+import io.skiff.agent.node.NodeIdentity;
 import io.skiff.agent.runtime.ContainerRuntime;
+import io.skiff.agent.tls.NodeCertificates;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -31,8 +33,9 @@ public final class AgentMain {
     }
     ContainerRuntime runtime;
     try {
+      ensureCertificate(config);
       runtime = new PodmanRuntimeFactory().open(config);
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | IOException e) {
       System.err.println("skiff-agent: " + e.getMessage());
       System.exit(1);
       return;
@@ -56,16 +59,23 @@ public final class AgentMain {
   /**
    * An agent started from command-line flags, for processes that embed one (the all-in-one
    * {@code skiff server}); the caller closes it. IllegalArgumentException names a bad flag,
-   * IllegalStateException a runtime that does not answer.
+   * IllegalStateException a runtime that does not answer or no node certificate and no join token,
+   * IOException a failed join.
    */
   public static Agent launch(String... args) throws IOException {
     AgentConfig config = AgentFlags.parse(args, MachineInfo.read().hostname());
     if (config == null) {
       throw new IllegalArgumentException("--help is not an agent setting");
     }
+    ensureCertificate(config);
     Agent agent = Guice.createInjector(new AgentModule(config, new PodmanRuntimeFactory().open(config)))
         .getInstance(Agent.class);
     agent.start();
     return agent;
+  }
+
+  /** The node's certificate, joining for one on the first start: before anything calls the masters. */
+  private static void ensureCertificate(AgentConfig config) throws IOException {
+    NodeCertificates.ensure(config, new NodeIdentity(config).internalIp(), MachineInfo.read().hostname());
   }
 }

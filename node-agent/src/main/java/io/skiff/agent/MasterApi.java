@@ -29,10 +29,10 @@ public final class MasterApi implements AutoCloseable {
   private final ResourceClient<Lease> leases;
   private final ResourceClient<Event> events;
 
-  /** Opens a channel of its own to the configured masters. */
+  /** Opens a channel of its own to the configured masters, with the node's credentials. */
   @Inject
   public MasterApi(AgentConfig config) {
-    this(MasterChannels.open(config.masters()), config.requestTimeout(), true);
+    this(MasterChannels.open(config.masters(), config.security().credentials()), config.requestTimeout(), true);
   }
 
   private MasterApi(Channel channel, Duration requestTimeout, boolean owns) {

@@ -34,6 +34,31 @@ class AgentFlagsTest {
   }
 
   @Test
+  void securityFlags() {
+    AgentSecurity defaults = AgentFlags.parse(new String[0], "h").security();
+    assertEquals(false, defaults.insecure());
+    assertEquals(Path.of("/var/lib/skiff/agent/pki"), defaults.certDir());
+
+    String hash = "sha256:" + "ab".repeat(32);
+    AgentSecurity joining = AgentFlags.parse(new String[] {"--cert-dir", "/tmp/pki", "--token",
+        "abc123.0123456789abcdefghij0123456789ab", "--ca-cert-hash", hash}, "h").security();
+    assertEquals(Path.of("/tmp/pki"), joining.certDir());
+    assertEquals(hash, joining.caCertHash());
+    assertTrue(!joining.toString().contains("0123456789"), "no secret in " + joining);
+
+    assertTrue(AgentFlags.parse(new String[] {"--insecure"}, "h").security().insecure());
+    assertTrue(AgentFlags.parse(new String[] {"--insecure", "--port", "1"}, "h").security().insecure());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentFlags.parse(new String[] {"--token",
+        "abc123.0123456789abcdefghij0123456789ab"}, "h")).getMessage().contains("--ca-cert-hash"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentFlags.parse(new String[] {"--insecure",
+        "--token", "abc123.0123456789abcdefghij0123456789ab", "--ca-cert-hash", hash}, "h")).getMessage()
+        .contains("--insecure"));
+    String badToken = assertThrows(IllegalArgumentException.class, () -> AgentFlags.parse(new String[] {"--token",
+        "NOT-A-TOKEN-SECRET", "--ca-cert-hash", hash}, "h")).getMessage();
+    assertTrue(badToken.contains("--token") && !badToken.contains("NOT-A-TOKEN-SECRET"), badToken);
+  }
+
+  @Test
   void badFlagsAreNamed() {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentFlags.parse(new String[] {"--nodes", "x"}, "h"))
         .getMessage().contains("--nodes"));

@@ -37,6 +37,7 @@ public final class TestAgent implements AutoCloseable {
     }
     return AgentConfig.defaults(Endpoints.parse(endpoints.toString()), node)
         .withPort(0)
+        .withSecurity(AgentSecurity.plaintext())  // MasterCluster's masters are insecure
         .withBackoff(Duration.ofMillis(200), Duration.ofMillis(1600))
         .withIntervals(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1));
   }

@@ -5,6 +5,7 @@ import io.skiff.cli.config.CliConfig;
 import io.skiff.cli.output.ObjectFormats;
 import io.skiff.cli.output.TabWriter;
 import io.skiff.client.Endpoints;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -13,13 +14,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** kubectl config, for Skiff's contexts: named lists of master endpoints, each with a namespace. */
+/** kubectl config, for Skiff's contexts: named lists of master endpoints, each with a namespace and credentials. */
 @Command(name = "config", header = "Show or change the config file's contexts.",
     description = {"", "The file is --config, else $SKIFF_CONFIG, else ~/.skiff/config. A context names the "
         + "masters' endpoints and the namespace to use; the current one is used unless --context names another."},
     synopsisSubcommandLabel = "COMMAND",
     footerHeading = "%nExamples:%n",
-    footer = {"  skiff config set-context local --endpoints=127.0.0.1:6443,127.0.0.1:6444,127.0.0.1:6445",
+    footer = {"  skiff config set-context local --endpoints=127.0.0.1:6443,127.0.0.1:6444,127.0.0.1:6445 \\",
+        "      --certificate-authority=pki/ca.crt --client-certificate=pki/admin.crt --client-key=pki/admin.key",
+        "  skiff config set-context dev --endpoints=10.0.0.1:6443 --certificate-authority=ca.crt --token=ID.SECRET",
         "  skiff config set-context --current --namespace=dev", "  skiff config use-context prod",
         "  skiff config get-contexts", "  skiff config view"},
     subcommands = {ConfigCommand.View.class, ConfigCommand.GetContexts.class, ConfigCommand.CurrentContext.class,
@@ -43,7 +46,7 @@ public final class ConfigCommand implements Runnable {
       if (!output.equals("yaml") && !output.equals("json")) {
         throw new CliException("--output: \"" + output + "\" is not one of yaml, json");
       }
-      out().print(ObjectFormats.format(output, root().config().toTree()));
+      out().print(ObjectFormats.format(output, root().config().toTree(true)));
       return 0;
     }
   }
@@ -105,8 +108,9 @@ public final class ConfigCommand implements Runnable {
   }
 
   @Command(name = "set-context", header = "Create or change a context.",
-      description = {"", "--namespace (-n) sets the context's namespace. The first context made becomes the current "
-          + "one."})
+      description = {"", "--namespace (-n) sets the context's namespace, --token its bearer token (--token= removes "
+          + "it), --insecure (or --insecure=false) whether it connects in plaintext; a certificate option sets "
+          + "insecure to false. Files are stored as absolute paths. The first context made becomes the current one."})
   static final class SetContext extends BaseCommand {
     @Parameters(paramLabel = "NAME", arity = "0..1", description = "The context (or --current).")
     String name;
@@ -116,6 +120,17 @@ public final class ConfigCommand implements Runnable {
 
     @Option(names = "--endpoints", paramLabel = "HOST:PORT[,...]", description = "The masters' API endpoints.")
     String endpoints;
+
+    @Option(names = "--certificate-authority", paramLabel = "FILE",
+        description = "The cluster's CA certificate (ca.crt), to check the masters with (or --ca-file).")
+    Path certificateAuthority;
+
+    @Option(names = "--client-certificate", paramLabel = "FILE",
+        description = "A client certificate to authenticate with (or --cert-file).")
+    Path clientCertificate;
+
+    @Option(names = "--client-key", paramLabel = "FILE", description = "Its key (or --key-file).")
+    Path clientKey;
 
     @Override
     public Integer call() {
@@ -137,7 +152,18 @@ public final class ConfigCommand implements Runnable {
       }
       String namespace = root().namespaceFlag() != null ? root().namespaceFlag()
           : existing.map(CliConfig.Context::namespace).orElse(null);
-      config.putContext(new CliConfig.Context(contextName, List.copyOf(list), namespace));
+      Path ca = either(certificateAuthority, root().caFileFlag(), "--certificate-authority", "--ca-file");
+      Path cert = either(clientCertificate, root().certFileFlag(), "--client-certificate", "--cert-file");
+      Path key = either(clientKey, root().keyFileFlag(), "--client-key", "--key-file");
+      String token = root().tokenFlag() != null ? root().tokenFlag()
+          : existing.map(CliConfig.Context::token).orElse(null);
+      boolean insecure = root().insecureFlag() != null ? root().insecureFlag()
+          : ca == null && cert == null && key == null && existing.map(CliConfig.Context::insecure).orElse(false);
+      config.putContext(new CliConfig.Context(contextName, List.copyOf(list), namespace,
+          path(ca, existing.map(CliConfig.Context::certificateAuthority)),
+          path(cert, existing.map(CliConfig.Context::clientCertificate)),
+          path(key, existing.map(CliConfig.Context::clientKey)),
+          token == null || token.isEmpty() ? null : token, insecure));
       boolean madeCurrent = config.currentContext().isEmpty();
       if (madeCurrent) {
         config.setCurrentContext(contextName);
@@ -147,6 +173,18 @@ public final class ConfigCommand implements Runnable {
           + (madeCurrent ? " (now the current context)." : "."));
       return 0;
     }
+  }
+
+  private static Path either(Path own, Path root, String ownName, String rootName) {
+    if (own != null && root != null) {
+      throw new CliException(ownName + " and " + rootName + " say the same: give one");
+    }
+    return own != null ? own : root;
+  }
+
+  /** A given file as an absolute path (the file is read from elsewhere later), else what the context had. */
+  private static String path(Path given, java.util.Optional<String> existing) {
+    return given != null ? given.toAbsolutePath().normalize().toString() : existing.orElse(null);
   }
 
   @Command(name = "delete-context", header = "Remove a context.")

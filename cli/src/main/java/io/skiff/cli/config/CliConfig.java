@@ -15,8 +15,8 @@ import java.util.Optional;
 
 /**
  * The command's configuration file, like a kubeconfig cut down to what Skiff
- * needs: named contexts, each a list of master endpoints and a namespace, and
- * which one is current.
+ * needs: named contexts, each a list of master endpoints, a namespace and the
+ * credentials to use, and which one is current.
  *
  * <pre>
  * current-context: local
@@ -24,21 +24,72 @@ import java.util.Optional;
  * - name: local
  *   endpoints: [127.0.0.1:6443, 127.0.0.1:6444, 127.0.0.1:6445]
  *   namespace: default
+ *   certificate-authority: pki/ca.crt     # relative paths: to this file's directory
+ *   client-certificate: pki/admin.crt
+ *   client-key: pki/admin.key
+ *   token: ID.SECRET                      # a bearer token, instead of or besides a certificate
+ * - name: dev
+ *   endpoints: [127.0.0.1:7443]
+ *   insecure: true                        # plaintext, for masters started with --insecure
  * </pre>
  *
- * Unknown keys are errors, as in manifests. Not thread-safe.
+ * Unknown keys are errors, as in manifests. The file holds secrets (tokens):
+ * it is written readable by its owner only, and {@link #toTree(boolean)}
+ * hides them for printing. Not thread-safe.
  */
 public final class CliConfig {
-  /** A named place to work: the masters and the namespace used when none is given. */
-  public record Context(String name, List<String> endpoints, String namespace) {
-    Map<String, Object> toTree() {
+  /** Shown instead of a secret, as kubectl shows one. */
+  public static final String REDACTED = "REDACTED";
+
+  /**
+   * A named place to work: the masters, the namespace used when none is given, and how to
+   * authenticate to them. File paths are as written (resolve them with {@link #resolve}).
+   *
+   * @param token a bearer token "ID.SECRET", or null
+   * @param insecure plaintext, no credentials
+   */
+  public record Context(String name, List<String> endpoints, String namespace, String certificateAuthority,
+      String clientCertificate, String clientKey, String token, boolean insecure) {
+
+    public Context(String name, List<String> endpoints, String namespace) {
+      this(name, endpoints, namespace, null, null, null, null, false);
+    }
+
+    Map<String, Object> toTree(boolean redactSecrets) {
       Map<String, Object> tree = new LinkedHashMap<>();
       tree.put("name", name);
       tree.put("endpoints", endpoints);
       if (namespace != null && !namespace.isEmpty()) {
         tree.put("namespace", namespace);
       }
+      putIfSet(tree, "certificate-authority", certificateAuthority);
+      putIfSet(tree, "client-certificate", clientCertificate);
+      putIfSet(tree, "client-key", clientKey);
+      putIfSet(tree, "token", token == null || !redactSecrets ? token : REDACTED);
+      if (insecure) {
+        tree.put("insecure", true);
+      }
       return tree;
+    }
+
+    private static void putIfSet(Map<String, Object> tree, String key, String value) {
+      if (value != null && !value.isEmpty()) {
+        tree.put(key, value);
+      }
+    }
+
+    /** {@code file} as a path: a relative one is taken from {@code configDir}, as kubectl does; null stays null. */
+    public static Path resolve(Path configDir, String file) {
+      if (file == null || file.isEmpty()) {
+        return null;
+      }
+      Path path = Path.of(file);
+      return path.isAbsolute() || configDir == null ? path : configDir.resolve(path);
+    }
+
+    @Override
+    public String toString() {
+      return "Context[" + name + " " + endpoints + (token == null ? "" : ", token " + REDACTED) + "]";
     }
   }
 
@@ -89,12 +140,22 @@ public final class CliConfig {
     }
     String name = null;
     String namespace = null;
+    String certificateAuthority = null;
+    String clientCertificate = null;
+    String clientKey = null;
+    String token = null;
+    boolean insecure = false;
     List<String> endpoints = new ArrayList<>();
     for (Map.Entry<?, ?> entry : map.entrySet()) {
       String key = String.valueOf(entry.getKey());
       switch (key) {
         case "name" -> name = string(path, where + ".name", entry.getValue());
         case "namespace" -> namespace = string(path, where + ".namespace", entry.getValue());
+        case "certificate-authority" -> certificateAuthority = string(path, where + "." + key, entry.getValue());
+        case "client-certificate" -> clientCertificate = string(path, where + "." + key, entry.getValue());
+        case "client-key" -> clientKey = string(path, where + "." + key, entry.getValue());
+        case "token" -> token = secret(path, where + "." + key, entry.getValue());
+        case "insecure" -> insecure = bool(path, where + "." + key, entry.getValue());
         case "endpoints" -> {
           Object v = entry.getValue();
           if (v instanceof String s) {
@@ -106,13 +167,33 @@ public final class CliConfig {
           }
         }
         default -> throw new CliException("config file " + path + ": " + where + "." + key
-            + ": unknown field; expected name, endpoints or namespace");
+            + ": unknown field; expected name, endpoints, namespace, certificate-authority, client-certificate, "
+            + "client-key, token or insecure");
       }
     }
     if (name == null || name.isEmpty()) {
       throw new CliException("config file " + path + ": " + where + ".name: required");
     }
-    return new Context(name, List.copyOf(endpoints), namespace);
+    return new Context(name, List.copyOf(endpoints), namespace, certificateAuthority, clientCertificate, clientKey,
+        token, insecure);
+  }
+
+  /** A string whose value never goes into a message. */
+  private static String secret(Path path, String where, Object value) {
+    if (value != null && !(value instanceof String)) {
+      throw new CliException("config file " + path + ": " + where + ": expected a string");
+    }
+    return (String) value;
+  }
+
+  private static boolean bool(Path path, String where, Object value) {
+    if (value == null) {
+      return false;
+    }
+    if (!(value instanceof Boolean b)) {
+      throw new CliException("config file " + path + ": " + where + ": expected true or false, got " + value);
+    }
+    return b;
   }
 
   private static String string(Path path, String where, Object value) {
@@ -156,10 +237,11 @@ public final class CliConfig {
     return contexts.remove(name) != null;
   }
 
-  public Map<String, Object> toTree() {
+  /** The file's content; {@code redactSecrets}: tokens shown as {@value #REDACTED}, for printing. */
+  public Map<String, Object> toTree(boolean redactSecrets) {
     Map<String, Object> tree = new LinkedHashMap<>();
     tree.put("current-context", currentContext == null ? "" : currentContext);
-    tree.put("contexts", contexts.values().stream().map(Context::toTree).toList());
+    tree.put("contexts", contexts.values().stream().map(c -> c.toTree(redactSecrets)).toList());
     return tree;
   }
 
@@ -176,7 +258,7 @@ public final class CliConfig {
       } catch (UnsupportedOperationException e) {
         // not a POSIX file system: the default permissions stand
       }
-      Files.writeString(tmp, Yamls.dump(toTree()), StandardCharsets.UTF_8);
+      Files.writeString(tmp, Yamls.dump(toTree(false)), StandardCharsets.UTF_8);
       Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

@@ -40,7 +40,7 @@ class HelpTest {
     }
     Skiff.Result root = skiff.run();
     assertTrue(root.out().contains("Usage: skiff [-hv]"), root.out());
-    assertTrue(root.out().contains("  rollout     Manage a deployment's rollouts"), root.out());
+    assertTrue(root.out().contains("  rollout      Manage a deployment's rollouts"), root.out());
   }
 
   @Test

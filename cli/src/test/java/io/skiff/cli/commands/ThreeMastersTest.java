@@ -46,7 +46,7 @@ class ThreeMastersTest {
           .setMetadata(ObjectMeta.newBuilder().setName("watched")).build());
       Path config = dir.resolve("config");
       Files.writeString(config, "current-context: ha\ncontexts:\n- name: ha\n  endpoints: \"" + endpoints
-          + "\"\n  namespace: watched\n");
+          + "\"\n  namespace: watched\n  insecure: true\n");
       Skiff skiff = new Skiff(dir, config);
       assertEquals(0, skiff.runWithInput(pod("before"), "create", "-f", "-").code());
 
@@ -87,25 +87,27 @@ class ThreeMastersTest {
     try (MasterCluster cluster = MasterCluster.start(3, dir.resolve("data"))) {
       Skiff skiff = new Skiff(dir, dir.resolve("none"));
       String all = "127.0.0.1:" + cluster.apiPort(0) + ",127.0.0.1:" + cluster.apiPort(1);
-      await().atMost(Duration.ofSeconds(20)).until(() -> skiff.run("cluster", "status", "-s", all).code() == 0);
-      Skiff.Result members = skiff.run("cluster", "members", "-s", all);
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> skiff.run("cluster", "status", "-s", all, "--insecure").code() == 0);
+      Skiff.Result members = skiff.run("cluster", "members", "-s", all, "--insecure");
       List<String> lines = members.out().lines().toList();
       assertTrue(lines.get(0).matches("NAME +MEMBER ID +ROLE +LEADER +RAFT ADDRESS +STORE ADDRESS"), members.out());
       assertEquals(4, lines.size(), members.out());
       assertEquals(1, lines.stream().filter(l -> l.matches("m\\d +[0-9a-f]+ +leader +\\* .*")).count(), members.out());
-      Skiff.Result status = skiff.run("cluster", "status", "-s", all);
+      Skiff.Result status = skiff.run("cluster", "status", "-s", all, "--insecure");
       assertTrue(status.out().startsWith("Leader:       m"), status.out());
       assertTrue(status.out().contains("Members:      3 (3 healthy)\n"), status.out());
 
-      Skiff.Result version = skiff.run("version", "-s", all);
+      Skiff.Result version = skiff.run("version", "-s", all, "--insecure");
       assertEquals(0, version.code(), version.toString());
       assertTrue(version.out().matches("Client Version: \\S+\nServer Version: \\S+ \\(Java .*\\)\n"), version.out());
 
       cluster.stop(2);
       // when m3 led, the other two elect a leader before they are healthy again
       await().atMost(Duration.ofSeconds(20))
-          .until(() -> skiff.run("cluster", "status", "-s", all).out().contains("Members:      3 (2 healthy)\n"));
-      Skiff.Result degraded = skiff.run("cluster", "status", "-s", all);
+          .until(() -> skiff.run("cluster", "status", "-s", all, "--insecure").out()
+              .contains("Members:      3 (2 healthy)\n"));
+      Skiff.Result degraded = skiff.run("cluster", "status", "-s", all, "--insecure");
       assertEquals(1, degraded.code(), degraded.toString());
       assertTrue(degraded.out().contains("Members:      3 (2 healthy)\n"), degraded.out());
       assertTrue(degraded.out().matches("(?s).*\nm3 +unreachable +unhealthy .*"), degraded.out());

@@ -26,7 +26,8 @@ public abstract class CliTest {
     Path config = home.resolve(".skiff").resolve("config");
     Files.createDirectories(config.getParent());
     Files.writeString(config, "current-context: test\ncontexts:\n- name: test\n  endpoints: ["
-        + SharedMaster.endpoint() + "]\n  namespace: " + namespace + "\n");
+        + SharedMaster.endpoint() + "]\n  namespace: " + namespace
+        + "\n  insecure: true\n");  // MasterCluster's masters are insecure
     skiff = new Skiff(home, config);
   }
 

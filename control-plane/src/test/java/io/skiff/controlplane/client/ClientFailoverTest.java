@@ -40,7 +40,7 @@ class ClientFailoverTest {
   void writesAndAWatchSurviveEachMasterGoingAway() throws Exception {
     try (MasterCluster cluster = MasterCluster.start(3, dataDir)) {
       String endpoints = String.join(",", List.of(0, 1, 2).stream().map(i -> "127.0.0.1:" + cluster.apiPort(i)).toList());
-      ManagedChannel channel = MasterChannels.open(Endpoints.parse(endpoints));
+      ManagedChannel channel = MasterChannels.openInsecure(Endpoints.parse(endpoints));
       ResourceClient<Pod> pods = new ResourceClient<>(channel, ResourceTypes.PODS, 30_000);
       List<String> heard = new CopyOnWriteArrayList<>();
       AtomicReference<Status> ended = new AtomicReference<>();

@@ -2,6 +2,8 @@ package io.skiff.agent.bench;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.skiff.agent.CommandLine;
+import io.skiff.agent.CredentialFlags;
 import io.skiff.agent.podman.PodmanRuntime;
 import io.skiff.agent.runtime.ContainerConfig;
 import io.skiff.agent.runtime.RuntimeLabels;
@@ -26,10 +28,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -41,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  * and one container each) created and started, each from the first call to the container's start
  * returning. Prints p50/p99 of both and their ratio, and removes everything it made.
  *
- * <p>Arguments: {@code --masters H:P --node NAME --pods N --socket PATH --agent-pid PID --image REF}.
+ * <p>Arguments: {@code --masters H:P --node NAME --pods N --socket PATH --agent-pid PID --image REF}, and the
+ * client credential: {@code --ca-file F --cert-file F --key-file F} (an admin certificate) or {@code --insecure}.
  */
 public final class PodStartupBenchmark {
   private static final Duration PATIENCE = Duration.ofSeconds(120);
@@ -50,9 +54,13 @@ public final class PodStartupBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> flags = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      flags.put(args[i], args[i + 1]);
+    Set<String> known = new HashSet<>(Set.of("--masters", "--node", "--pods", "--socket", "--agent-pid", "--image"));
+    known.addAll(CredentialFlags.FLAGS);
+    Map<String, String> flags = CommandLine.parse(args, known, CredentialFlags.SWITCHES);
+    if (flags == null) {
+      System.out.println("PodStartupBenchmark --masters H:P --node NAME [--pods N] [--socket PATH] [--agent-pid PID] "
+          + "[--image REF] (--ca-file F --cert-file F --key-file F | --insecure)");
+      return;
     }
     String node = flags.get("--node");
     int count = Integer.parseInt(flags.getOrDefault("--pods", "50"));
@@ -61,7 +69,8 @@ public final class PodStartupBenchmark {
     long agentPid = Long.parseLong(flags.getOrDefault("--agent-pid", "0"));
     String run = node;
 
-    ManagedChannel channel = MasterChannels.open(Endpoints.parse(flags.get("--masters")));
+    ManagedChannel channel = MasterChannels.open(Endpoints.parse(flags.get("--masters")),
+        CredentialFlags.parse(flags));
     ResourceClient<Pod> pods = new ResourceClient<>(channel, ResourceTypes.PODS, 10_000);
     ResourceClient<Node> nodes = new ResourceClient<>(channel, ResourceTypes.NODES, 10_000);
     try {

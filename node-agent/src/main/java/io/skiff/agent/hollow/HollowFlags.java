@@ -4,6 +4,8 @@ import static io.skiff.agent.CommandLine.number;
 
 import io.skiff.agent.AgentConfig;
 import io.skiff.agent.CommandLine;
+import io.skiff.agent.CredentialFlags;
+import io.skiff.client.Credentials;
 import io.skiff.client.Endpoints;
 import io.skiff.client.Quantity;
 import java.util.HashMap;
@@ -15,10 +17,12 @@ import java.util.Set;
  *
  * @param template every node's agent settings (its name aside)
  * @param port where the nodes' shared log server listens
+ * @param credentials how the nodes' shared channel calls the masters
  */
-record HollowFlags(AgentConfig template, String prefix, int count, int cpus, long memoryBytes, int port) {
+record HollowFlags(AgentConfig template, String prefix, int count, int cpus, long memoryBytes, int port,
+    Credentials credentials) {
   static final String USAGE = """
-      usage: hollow-nodes --count N [options]
+      usage: hollow-nodes --count N (--ca-file F --cert-file F --key-file F | --insecure) [options]
         --masters HOST:PORT,...   the masters' API endpoints (default 127.0.0.1:6443)
         --count N                 how many nodes to run
         --prefix NAME             nodes are named NAME-0000, NAME-0001 ... (default hollow)
@@ -28,13 +32,16 @@ record HollowFlags(AgentConfig template, String prefix, int count, int cpus, lon
         --labels K=V,...          labels every node registers with, besides the well-known ones
         --port PORT               the nodes' shared log server, which masters ask for logs (default 0: any)
         --help                    this text
+      the nodes share one channel to the masters, authenticated by one client certificate:
+      """ + CredentialFlags.USAGE + """
+      their shared log server is plaintext (masters ask it for logs only when started with --insecure)
       """;
   private static final Set<String> FLAGS = Set.of("--masters", "--count", "--prefix", "--cpu", "--memory", "--pods",
-      "--labels", "--port");
+      "--labels", "--port", "--ca-file", "--cert-file", "--key-file");
 
   /** Null when the user asked for help; IllegalArgumentException naming what is wrong. */
   static HollowFlags parse(String[] args) {
-    Map<String, String> values = CommandLine.parse(args, FLAGS);
+    Map<String, String> values = CommandLine.parse(args, FLAGS, CredentialFlags.SWITCHES);
     if (values == null) {
       return null;
     }
@@ -54,7 +61,8 @@ record HollowFlags(AgentConfig template, String prefix, int count, int cpus, lon
     }
     AgentConfig template = AgentConfig.defaults(Endpoints.parse(values.getOrDefault("--masters", "127.0.0.1:6443")),
         "hollow").withMaxPods(pods).withNodeLabels(labels(values.getOrDefault("--labels", "")));
-    return new HollowFlags(template, values.getOrDefault("--prefix", "hollow"), count, cpus, memory, port);
+    return new HollowFlags(template, values.getOrDefault("--prefix", "hollow"), count, cpus, memory, port,
+        CredentialFlags.parse(values));
   }
 
   private static long positive(Map<String, String> values, String flag, long otherwise) {

@@ -7,6 +7,7 @@ import io.skiff.agent.AgentConfig;
 import io.skiff.agent.AgentModule;
 import io.skiff.agent.MasterApi;
 import io.skiff.agent.threads.SharedThreads;
+import io.skiff.client.Credentials;
 import io.skiff.client.MasterChannels;
 import io.skiff.client.events.EventRecorder;
 import java.io.IOException;
@@ -47,11 +48,12 @@ public final class HollowNodes implements AutoCloseable {
   /**
    * Opens what the nodes share; none runs yet. {@code template} holds every node's agent settings
    * (its masters, timings, maxPods, nodeLabels; not its name); {@code port} is the log server's, 0
-   * for any free one.
+   * for any free one; {@code credentials} are the shared channel's (one client for every node, an
+   * admin's certificate: its nodes are not each authenticated, unlike real agents').
    */
-  public HollowNodes(AgentConfig template, int port) throws IOException {
+  public HollowNodes(AgentConfig template, int port, Credentials credentials) throws IOException {
     this.template = template;
-    this.channel = MasterChannels.open(template.masters());
+    this.channel = MasterChannels.open(template.masters(), credentials);
     this.threads = new SharedThreads(TIMER_THREADS, WORKER_THREADS);
     this.server = NettyServerBuilder.forPort(port).addService(new HollowLogs(nodes.values())).build().start();
     MasterApi api = MasterApi.over(channel, template.requestTimeout());

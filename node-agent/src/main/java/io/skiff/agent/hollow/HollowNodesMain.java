@@ -32,7 +32,7 @@ public final class HollowNodesMain {
       System.out.println(HollowFlags.USAGE);
       return;
     }
-    HollowNodes hollow = new HollowNodes(flags.template(), flags.port());
+    HollowNodes hollow = new HollowNodes(flags.template(), flags.port(), flags.credentials());
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean stopping = new AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -107,7 +107,7 @@ class AgentKillProcessTest {
     AgentProcess agent = AgentProcess.start("agent-kill", AgentProcess.JVM_OPTIONS, List.of(
         "--masters", "127.0.0.1:" + masters.apiPort(0), "--node-name", node.node,
         "--port", String.valueOf(PodmanNode.freePort()), "--podman-socket", PodmanNode.socket().toString(),
-        "--backoff-initial-ms", "200", "--backoff-max-ms", "1600"));
+        "--backoff-initial-ms", "200", "--backoff-max-ms", "1600", "--insecure"));
     agents.add(agent);
     return agent;
   }

@@ -27,6 +27,7 @@ import io.skiff.api.v1.Pod;
 import io.skiff.api.v1.PodLogsRequest;
 import io.skiff.api.v1.PodsGrpc;
 import io.skiff.api.v1.Probe;
+import io.skiff.client.Credentials;
 import io.skiff.client.ResourceClient;
 import io.skiff.client.ResourceTypes;
 import java.time.Duration;
@@ -66,7 +67,7 @@ class HollowNodesTest {
         .withIntervals(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10))
         .withMaxPods(30)
         .withNodeLabels(Map.of("skiff.io/hollow-set", prefix));
-    hollow = new HollowNodes(template, 0);
+    hollow = new HollowNodes(template, 0, Credentials.insecure());
     hollow.start(prefix, COUNT, 4, 16L << 30);
     nodes = new ResourceClient<>(SharedMasters.cluster().channel(0), ResourceTypes.NODES, 10_000);
     leases = new ResourceClient<>(SharedMasters.cluster().channel(0), ResourceTypes.LEASES, 10_000);

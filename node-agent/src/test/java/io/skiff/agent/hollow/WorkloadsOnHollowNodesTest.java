@@ -27,6 +27,7 @@ import io.skiff.api.v1.ReplicaSet;
 import io.skiff.api.v1.ResourceRequirements;
 import io.skiff.api.v1.RollingUpdateDeployment;
 import io.skiff.api.v1.WatchRequest;
+import io.skiff.client.Credentials;
 import io.skiff.client.ResourceClient;
 import io.skiff.client.ResourceTypes;
 import io.skiff.client.ResumingWatch;
@@ -70,7 +71,7 @@ class WorkloadsOnHollowNodesTest {
     cluster = MasterCluster.start(1, dataDir, MasterCluster.controllers(Duration.ofSeconds(3), NODE_GRACE, EVICTION));
     AgentConfig template = TestAgent.config(cluster, "unused")
         .withIntervals(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(5));
-    hollow = new HollowNodes(template, 0);
+    hollow = new HollowNodes(template, 0, Credentials.insecure());
     hollow.start("worker", 4, 2, 4L << 30);
     workloads = new Workloads(cluster.channel(0));
     pods = workloads.pods;
