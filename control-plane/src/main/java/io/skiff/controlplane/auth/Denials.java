@@ -7,9 +7,13 @@ final class Denials {
 
   /** {@code user "bob" cannot delete pods in namespace "prod"}, and {@code : REASON} when given. */
   static String cannot(Identity who, AccessRequest request, String reason) {
-    String subject = who.nodeName().map(n -> "node \"" + n + "\"").orElse("user \"" + who.user() + "\"");
-    return subject + " cannot " + request.verb().text() + " " + request.resource() + " " + where(request)
+    return subject(who) + " cannot " + request.verb().text() + " " + request.resource() + " " + where(request)
         + (reason == null ? "" : ": " + reason);
+  }
+
+  /** {@code user "bob"} or {@code node "n1"}. */
+  static String subject(Identity who) {
+    return who.nodeName().map(n -> "node \"" + n + "\"").orElse("user \"" + who.user() + "\"");
   }
 
   private static String where(AccessRequest request) {
