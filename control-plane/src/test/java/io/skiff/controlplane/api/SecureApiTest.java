@@ -8,7 +8,6 @@ import static io.skiff.controlplane.api.ApiTesting.nodes;
 import static io.skiff.controlplane.api.ApiTesting.pod;
 import static io.skiff.controlplane.api.ApiTesting.podKey;
 import static io.skiff.controlplane.api.ApiTesting.pods;
-import static io.skiff.controlplane.api.ApiTesting.storeRevision;
 import static io.skiff.controlplane.api.ApiTesting.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -76,13 +75,19 @@ class SecureApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = MasterCluster.start(1, dir.resolve("data"), MasterCluster.secure(dir.resolve("pki")),
+    // with its controllers, which reach the API over TLS as the master
+    cluster = MasterCluster.start(1, dir.resolve("data"), c -> MasterCluster.controllers(Duration.ofSeconds(3),
+        Duration.ofSeconds(40), Duration.ofMinutes(5)).apply(MasterCluster.secure(dir.resolve("pki")).apply(c)),
         id -> Optional.ofNullable(TOKENS.get(id)));
     ca = cluster.pki().orElseThrow().loadCa();
     Channel admin = cluster.channel(0);
     team = unique("team");
     for (String ns : List.of(team, team + "-other")) {
       namespaces(admin).create(Namespace.newBuilder().setMetadata(ObjectMeta.newBuilder().setName(ns)).build());
+    }
+    // the nodes the tests' pods are bound to (the controllers delete pods of nodes that do not exist)
+    for (String node : List.of("n1", "n2", "n9")) {
+      nodes(admin).create(io.skiff.api.v1.Node.newBuilder().setMetadata(ObjectMeta.newBuilder().setName(node)).build());
     }
     ClusterRoleBindingsGrpc.newBlockingStub(admin).create(ClusterRoleBinding.newBuilder()
         .setMetadata(ObjectMeta.newBuilder().setName("admins")).setRole("cluster-admin")
@@ -168,14 +173,14 @@ class SecureApiTest {
           ? withCertificate("nobody", List.of(), ca) : withToken("nobody", List.of()), false, false, false));
     }
     String existing = unique("existing");
-    pods(cluster.channel(0)).create(pod(team, existing).build());
+    pods(cluster.channel(0)).create(bound(team, existing, "n9"));
     for (Who who : callers) {
       String name = unique("web");
       // create in the namespace of the binding
       if (who.edit()) {
         pods(who.channel()).create(pod(team, name).build());
       } else {
-        refusedWritingNothing(who.label(), () -> pods(who.channel()).create(pod(team, name).build()),
+        refusedWritingNothing(who.label(), team, name, () -> pods(who.channel()).create(pod(team, name).build()),
             "cannot create pods in namespace \"" + team + "\"");
         assertEquals(0, modRevision(cluster.master(0), podKey(team, name)), who.label());
       }
@@ -193,7 +198,7 @@ class SecureApiTest {
         pods(who.channel()).list(ListRequest.getDefaultInstance());
         nodes(who.channel()).list(ListRequest.getDefaultInstance());
       } else {
-        refusedWritingNothing(who.label(), () -> pods(who.channel()).create(pod(other, name).build()),
+        refusedWritingNothing(who.label(), other, name, () -> pods(who.channel()).create(pod(other, name).build()),
             "cannot create pods in namespace \"" + other + "\"");
         assertRefused(who.label(), Status.Code.PERMISSION_DENIED,
             () -> pods(who.channel()).list(ListRequest.getDefaultInstance()), "cannot list pods in all namespaces");
@@ -209,7 +214,7 @@ class SecureApiTest {
       if (who.edit()) {
         pods(who.channel()).delete(DeleteRequest.newBuilder().setNamespace(team).setName(name).build());
       } else {
-        refusedWritingNothing(who.label(), () -> pods(who.channel()).delete(DeleteRequest.newBuilder()
+        refusedWritingNothing(who.label(), team, existing, () -> pods(who.channel()).delete(DeleteRequest.newBuilder()
             .setNamespace(team).setName(existing).build()), "cannot delete pods in namespace \"" + team + "\"");
       }
     }
@@ -228,11 +233,25 @@ class SecureApiTest {
     }, "the view binding to reach the master");
   }
 
-  private static void refusedWritingNothing(String label, org.junit.jupiter.api.function.Executable call,
-      String fragment) {
-    long before = storeRevision(cluster.master(0));
+  /** Refused, and the pod the call is about is as it was (the controllers write elsewhere meanwhile). */
+  private static void refusedWritingNothing(String label, String namespace, String pod,
+      org.junit.jupiter.api.function.Executable call, String fragment) {
+    long before = modRevision(cluster.master(0), podKey(namespace, pod));
     assertRefused(label, Status.Code.PERMISSION_DENIED, call, fragment);
-    assertEquals(before, storeRevision(cluster.master(0)), label + ": a refused call wrote");
+    assertEquals(before, modRevision(cluster.master(0), podKey(namespace, pod)), label + ": a refused call wrote");
+  }
+
+  /** A pod already bound to {@code node}, so that no controller writes it while a test watches it. */
+  private static Pod bound(String namespace, String name, String node) {
+    return pod(namespace, name).setSpec(pod(namespace, name).getSpec().toBuilder().setNodeName(node)).build();
+  }
+
+  @Test
+  void theControllersReachTheApiAsTheMaster() {
+    Eventually.await(() -> cluster.master(0).controllers().leading(), "the controllers to lead");
+    assertEquals(cluster.master(0).controllers().identity(), new io.skiff.client.ResourceClient<>(cluster.channel(0),
+        io.skiff.client.ResourceTypes.LEASES, 5_000).get("skiff-system", "skiff-controller-manager").getSpec()
+        .getHolderIdentity());
   }
 
   // ---- who is calling ----
@@ -292,14 +311,13 @@ class SecureApiTest {
     Channel admin = cluster.channel(0);
     String mine = unique("on-n1");
     String theirs = unique("on-n2");
-    pods(admin).create(pod(team, mine).setSpec(pod(team, mine).getSpec().toBuilder().setNodeName("n1")).build());
-    Pod other = pods(admin).create(pod(team, theirs).setSpec(pod(team, theirs).getSpec().toBuilder()
-        .setNodeName("n2")).build());
+    pods(admin).create(bound(team, mine, "n1"));
+    Pod other = pods(admin).create(bound(team, theirs, "n2"));
     Channel n1 = withCertificate("system:node:n1", List.of("system:nodes"), ca);
 
-    refusedWritingNothing("n1 on n2's pod", () -> pods(n1).updateStatus(other.toBuilder()
+    refusedWritingNothing("n1 on n2's pod", team, theirs, () -> pods(n1).updateStatus(other.toBuilder()
         .setStatus(PodStatus.newBuilder().setPhase("Running")).build()), "pod \"" + theirs + "\" is not bound to it");
-    refusedWritingNothing("n1 deleting n2's pod", () -> pods(n1).delete(DeleteRequest.newBuilder().setNamespace(team)
+    refusedWritingNothing("n1 deleting n2's pod", team, theirs, () -> pods(n1).delete(DeleteRequest.newBuilder().setNamespace(team)
         .setName(theirs).build()), "node \"n1\" cannot delete pods in namespace \"" + team + "\"");
     assertRefused(Status.Code.PERMISSION_DENIED, () -> pods(n1).list(ListRequest.getDefaultInstance()),
         "only with field selector spec.nodeName=n1");
