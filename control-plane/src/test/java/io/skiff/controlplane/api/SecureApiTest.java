@@ -37,6 +37,7 @@ import io.skiff.api.v1.Subject;
 import io.skiff.api.v1.Token;
 import io.skiff.controlplane.auth.AuthInterceptor;
 import io.skiff.controlplane.auth.Authenticator;
+import io.skiff.controlplane.auth.Identity;
 import io.skiff.controlplane.testing.Eventually;
 import io.skiff.controlplane.testing.MasterCluster;
 import io.skiff.pki.CertificateAuthority;
@@ -268,12 +269,23 @@ class SecureApiTest {
             () -> pods(channel).get(get(team, name))).getStatus().getDescription());
       }
     }
-    // an expired token, and one of another purpose, are refused the same way
-    Channel expired = withToken("crb-admin", List.of());
-    TOKENS.replaceAll((id, t) -> t.getToken().getUser().equals("crb-admin") && !t.getToken().hasExpires()
-        ? t.toBuilder().setToken(t.getToken().toBuilder().setExpires(com.google.protobuf.Timestamp.newBuilder()
-            .setSeconds(1))).build() : t);
-    assertRefused(Status.Code.UNAUTHENTICATED, () -> pods(expired).get(get(team, existing)));
+    // expired, revoked, and join tokens are refused the same way
+    for (String how : List.of("expired", "revoked", "join-agent")) {
+      String user = unique("token-" + how);
+      Channel channel = withToken(user, List.of(Identity.MASTERS_GROUP));
+      pods(channel).get(get(team, existing));
+      String id = TOKENS.entrySet().stream().filter(e -> e.getValue().getToken().getUser().equals(user))
+          .map(Map.Entry::getKey).findFirst().orElseThrow();
+      StoredToken stored = TOKENS.get(id);
+      switch (how) {
+        case "expired" -> TOKENS.put(id, stored.toBuilder().setToken(stored.getToken().toBuilder()
+            .setExpires(com.google.protobuf.Timestamp.newBuilder().setSeconds(1))).build());
+        case "revoked" -> TOKENS.remove(id);
+        default -> TOKENS.put(id, stored.toBuilder().setToken(stored.getToken().toBuilder().setPurpose(how)).build());
+      }
+      assertEquals(AuthInterceptor.UNAUTHENTICATED_MESSAGE, assertRefused(how, Status.Code.UNAUTHENTICATED,
+          () -> pods(channel).get(get(team, existing))).getStatus().getDescription());
+    }
   }
 
   /**
@@ -323,6 +335,8 @@ class SecureApiTest {
         "only with field selector spec.nodeName=n1");
     assertRefused(Status.Code.PERMISSION_DENIED, () -> pods(n1).list(ListRequest.newBuilder()
         .setFieldSelector("spec.nodeName=n2").build()));
+    assertRefused(Status.Code.PERMISSION_DENIED, () -> pods(n1).watch(io.skiff.api.v1.WatchRequest.getDefaultInstance())
+        .hasNext(), "node \"n1\" cannot watch pods in all namespaces");
 
     List<String> listed = pods(n1).list(ListRequest.newBuilder().setFieldSelector("spec.nodeName=n1").build())
         .getItemsList().stream().map(p -> p.getMetadata().getName()).toList();
