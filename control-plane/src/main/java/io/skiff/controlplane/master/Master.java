@@ -43,10 +43,8 @@ public final class Master implements AutoCloseable {
   /** How long a starting master waits for its watch caches to hand the bindings over. */
   private static final Duration BINDINGS_PATIENCE = Duration.ofSeconds(30);
 
-  /** Until the store's token cache (StoreTokens) is wired in: no bearer token authenticates. */
-  static final TokenLookup NO_TOKENS = id -> Optional.empty();
-
   private MasterConfig config;
+  /** Null: the store's tokens, looked up once the store runs. */
   private final TokenLookup tokens;
   private Injector injector;
   private PkiDirectory pki;
@@ -61,10 +59,10 @@ public final class Master implements AutoCloseable {
   private ControllerManager controllers;
 
   public Master(MasterConfig config) {
-    this(config, NO_TOKENS);
+    this(config, null);
   }
 
-  /** A master that takes the bearer tokens {@code tokens} knows. */
+  /** A master that takes the bearer tokens {@code tokens} knows instead of the store's (tests). */
   public Master(MasterConfig config, TokenLookup tokens) {
     this.config = config;
     this.tokens = tokens;
@@ -111,8 +109,16 @@ public final class Master implements AutoCloseable {
     bindings = new CachedBindings(resources.cache(Kinds.ROLE_BINDINGS), Kinds.ROLE_BINDINGS,
         resources.cache(Kinds.CLUSTER_ROLE_BINDINGS), Kinds.CLUSTER_ROLE_BINDINGS).start(BINDINGS_PATIENCE);
     return new ApiSecurity(masterFiles.forServer(false),
-        AuthInterceptor.authenticating(new Authenticator(tokens, Clock.systemUTC())),
+        AuthInterceptor.authenticating(new Authenticator(tokens != null ? tokens : storeTokens(), Clock.systemUTC())),
         new Authorizer(bindings), PeerChannels.tls(masterFiles));
+  }
+
+  /**
+   * The bearer tokens kept in the store (/skiff/tokens/). Until the store's token cache (StoreTokens)
+   * is wired in here, none: only client certificates authenticate.
+   */
+  private TokenLookup storeTokens() {
+    return id -> Optional.empty();
   }
 
   private static String loopbackIfAny(InetSocketAddress address) {
