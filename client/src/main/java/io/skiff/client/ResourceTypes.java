@@ -1,5 +1,7 @@
 package io.skiff.client;
 
+import io.skiff.api.v1.ClusterRoleBinding;
+import io.skiff.api.v1.ClusterRoleBindingsGrpc;
 import io.skiff.api.v1.Deployment;
 import io.skiff.api.v1.DeploymentsGrpc;
 import io.skiff.api.v1.Event;
@@ -14,6 +16,8 @@ import io.skiff.api.v1.Pod;
 import io.skiff.api.v1.PodsGrpc;
 import io.skiff.api.v1.ReplicaSet;
 import io.skiff.api.v1.ReplicaSetsGrpc;
+import io.skiff.api.v1.RoleBinding;
+import io.skiff.api.v1.RoleBindingsGrpc;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,9 +37,16 @@ public final class ResourceTypes {
       Event.getDefaultInstance(), EventsGrpc.getServiceDescriptor(), List.of("ev"));
   public static final ResourceType<Lease> LEASES = new ResourceType<>("leases", "Lease", "coordination.k8s.io/v1",
       true, Lease.getDefaultInstance(), LeasesGrpc.getServiceDescriptor(), List.of());
+  public static final ResourceType<RoleBinding> ROLE_BINDINGS = new ResourceType<>("rolebindings", "RoleBinding",
+      "rbac.authorization.k8s.io/v1", true, RoleBinding.getDefaultInstance(), RoleBindingsGrpc.getServiceDescriptor(),
+      List.of());
+  public static final ResourceType<ClusterRoleBinding> CLUSTER_ROLE_BINDINGS = new ResourceType<>(
+      "clusterrolebindings", "ClusterRoleBinding", "rbac.authorization.k8s.io/v1", false,
+      ClusterRoleBinding.getDefaultInstance(), ClusterRoleBindingsGrpc.getServiceDescriptor(), List.of());
 
   public static final List<ResourceType<?>> ALL =
-      List.of(NAMESPACES, NODES, PODS, REPLICA_SETS, DEPLOYMENTS, EVENTS, LEASES);
+      List.of(NAMESPACES, NODES, PODS, REPLICA_SETS, DEPLOYMENTS, EVENTS, LEASES, ROLE_BINDINGS,
+          CLUSTER_ROLE_BINDINGS);
 
   private ResourceTypes() {
   }

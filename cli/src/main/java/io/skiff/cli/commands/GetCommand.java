@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
     customSynopsis = {"skiff get [OPTIONS] TYPE[,TYPE...] [NAME...]", "       skiff get [OPTIONS] TYPE/NAME..."},
     header = "Show objects: a table, or YAML, JSON or names.",
     description = {"", "TYPE is one of pods (po), nodes (no), deployments (deploy), replicasets (rs), namespaces (ns), "
-        + "events (ev), leases; several may be given with commas. With -w, changes are printed as they happen "
+        + "events (ev), leases, rolebindings, clusterrolebindings; several may be given with commas. With -w, changes are printed as they happen "
         + "(the watch moves to another master if the one in use goes away)."},
     footerHeading = "%nExamples:%n",
     footer = {"  skiff get pods", "  skiff get po web -o yaml", "  skiff get deploy,rs -l app=web",

@@ -1,6 +1,7 @@
 package io.skiff.cli.output;
 
 import com.google.protobuf.Message;
+import io.skiff.api.v1.ClusterRoleBinding;
 import io.skiff.api.v1.Condition;
 import io.skiff.api.v1.Container;
 import io.skiff.api.v1.Deployment;
@@ -13,6 +14,8 @@ import io.skiff.api.v1.ObjectMeta;
 import io.skiff.api.v1.Pod;
 import io.skiff.api.v1.PodTemplateSpec;
 import io.skiff.api.v1.ReplicaSet;
+import io.skiff.api.v1.RoleBinding;
+import io.skiff.api.v1.Subject;
 import io.skiff.client.ResourceType;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +36,7 @@ public final class Tables {
       case "namespaces" -> List.of("NAME", "STATUS", "AGE");
       case "events" -> List.of("LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE");
       case "leases" -> List.of("NAME", "HOLDER", "AGE");
+      case "rolebindings", "clusterrolebindings" -> List.of("NAME", "ROLE", "SUBJECTS", "AGE");
       default -> List.of("NAME", "AGE");
     });
     if (wide) {
@@ -102,11 +106,23 @@ public final class Tables {
     } else if (object instanceof Lease lease) {
       row.addAll(List.of(name, lease.getSpec().getHolderIdentity(),
           Ages.since(lease.getMetadata().getCreationTimestamp(), now)));
+    } else if (object instanceof RoleBinding binding) {
+      row.addAll(List.of(name, binding.getRole(), subjects(binding.getSubjectsList()),
+          Ages.since(binding.getMetadata().getCreationTimestamp(), now)));
+    } else if (object instanceof ClusterRoleBinding binding) {
+      row.addAll(List.of(name, binding.getRole(), subjects(binding.getSubjectsList()),
+          Ages.since(binding.getMetadata().getCreationTimestamp(), now)));
     } else {
       ObjectMeta meta = (ObjectMeta) object.getField(object.getDescriptorForType().findFieldByName("metadata"));
       row.addAll(List.of(name, Ages.since(meta.getCreationTimestamp(), now)));
     }
     return row;
+  }
+
+  /** "User/bob,Group/dev", as kubectl's wide binding columns name them. */
+  private static String subjects(List<Subject> subjects) {
+    return subjects.isEmpty() ? "<none>"
+        : subjects.stream().map(s -> s.getKind() + "/" + s.getName()).collect(Collectors.joining(","));
   }
 
   /** When an event was last seen: its last timestamp, else its first, else its creation. */

@@ -75,6 +75,49 @@ class ApplyCommandTest extends CliTest {
   }
 
   @Test
+  void roleBindingsApplyShowAndDelete() throws IOException {
+    String file = file("bindings.yaml", """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: editors}
+        role: edit
+        subjects: [{kind: User, name: bob}, {kind: Group, name: dev}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: %s-viewers}
+        role: view
+        subjects: [{kind: Group, name: auditors}]
+        """.formatted(namespace));
+    Skiff.Result applied = skiff.run("apply", "-f", file);
+    assertEquals(0, applied.code(), applied.toString());
+    assertEquals("rolebinding.rbac.authorization.k8s.io/editors created\n"
+        + "clusterrolebinding.rbac.authorization.k8s.io/" + namespace + "-viewers created\n", applied.out());
+
+    Skiff.Result got = skiff.run("get", "rolebindings");
+    assertEquals("NAME      ROLE   SUBJECTS             AGE\neditors   edit   User/bob,Group/dev   Xs\n",
+        GetCommandTest.ages(got.out()), got.toString());
+    Skiff.Result cluster = skiff.run("get", "clusterrolebinding", namespace + "-viewers");
+    assertTrue(cluster.out().contains(namespace + "-viewers   view   Group/auditors"), cluster.toString());
+
+    Skiff.Result bad = skiff.run("apply", "-f", file("bad.yaml", """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: bad}
+        role: owner
+        subjects: [{kind: Robot, name: ""}]
+        """));
+    assertEquals(1, bad.code(), bad.toString());
+    assertTrue(bad.err().contains("role: Unsupported value: \"owner\""), bad.err());
+    assertTrue(bad.err().contains("subjects[0].kind"), bad.err());
+    assertTrue(bad.err().contains("subjects[0].name: Required value"), bad.err());
+
+    assertEquals(0, skiff.run("delete", "-f", file).code());
+    assertTrue(SharedMaster.client(ResourceTypes.ROLE_BINDINGS).list(ListRequest.newBuilder().setNamespace(namespace)
+        .build()).items().isEmpty());
+  }
+
+  @Test
   void anUpdateKeepsWhatOthersSetAndDropsWhatTheManifestNoLongerHas() throws IOException {
     String file = file("web.yaml", DEPLOYMENT);
     assertEquals(0, skiff.run("apply", "-f", file).code());

@@ -1,7 +1,6 @@
 package io.skiff.controlplane.api;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -34,16 +33,19 @@ import java.util.concurrent.TimeUnit;
  * skiff.api.v1.Cluster: the masters as the store sees them (its live Raft
  * membership), changes to that membership, and backups. This master answers
  * for itself from its peer; every other is asked over its etcd endpoint
- * (Maintenance.Status), so an unreachable one shows as such.
+ * (Maintenance.Status), so an unreachable one shows as such. Who may call what is
+ * {@link io.skiff.controlplane.auth.MethodAccess}'s table (changes and backups: cluster-admin).
  */
 final class ClusterService extends ClusterGrpc.ClusterImplBase implements AutoCloseable {
   private static final long ASK_TIMEOUT_MILLIS = 2_000;
 
   private final StorePeer peer;
+  private final PeerChannels peerChannels;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
-  ClusterService(StorePeer peer) {
+  ClusterService(StorePeer peer, PeerChannels peerChannels) {
     this.peer = peer;
+    this.peerChannels = peerChannels;
   }
 
   @Override
@@ -92,8 +94,8 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase implements AutoCl
   }
 
   private ManagedChannel channel(PeerSpec spec) {
-    return channels.computeIfAbsent(spec.clientAddress(), address -> NettyChannelBuilder
-        .forAddress(PeerSpec.host(spec.clientAddress()), PeerSpec.port(spec.clientAddress())).usePlaintext().build());
+    return channels.computeIfAbsent(spec.clientAddress(), address ->
+        peerChannels.open(PeerSpec.host(address), PeerSpec.port(address)));
   }
 
   @Override

@@ -6,7 +6,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.ServerCallHandler;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
@@ -16,6 +15,7 @@ import io.skiff.api.v1.Node;
 import io.skiff.api.v1.NodeAddress;
 import io.skiff.api.v1.Pod;
 import io.skiff.api.v1.PodLogsRequest;
+import io.skiff.controlplane.auth.Verb;
 import io.skiff.controlplane.registry.ApiException;
 import io.skiff.controlplane.registry.Registry;
 import io.skiff.proto.agent.AgentGrpc;
@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * goes away cancels the agent's stream. Refusals say why: NOT_FOUND for a missing pod or container,
  * FAILED_PRECONDITION for a pod not yet on a node (or on one with no registered agent) or a container
  * left unnamed among several,
- * UNAVAILABLE when the agent cannot be reached.
+ * UNAVAILABLE when the agent cannot be reached. The caller needs verb "logs" on the pod; the agent is
+ * reached over TLS with the master's certificate (unless --insecure).
  */
 final class PodLogs implements AutoCloseable {
   /** The kubelet's port, for a node that registered none. */
@@ -40,11 +41,15 @@ final class PodLogs implements AutoCloseable {
 
   private final Registry<Pod> pods;
   private final Registry<Node> nodes;
+  private final CallAuthorization<Pod> access;
+  private final PeerChannels channels;
   private final Map<String, ManagedChannel> agents = new ConcurrentHashMap<>();
 
-  PodLogs(Registry<Pod> pods, Registry<Node> nodes) {
+  PodLogs(Registry<Pod> pods, Registry<Node> nodes, CallAuthorization<Pod> access, PeerChannels channels) {
     this.pods = pods;
     this.nodes = nodes;
+    this.access = access;
+    this.channels = channels;
   }
 
   ServerCallHandler<PodLogsRequest, LogChunk> handler() {
@@ -54,6 +59,7 @@ final class PodLogs implements AutoCloseable {
   void logs(PodLogsRequest request, StreamObserver<LogChunk> observer) {
     ServerCallStreamObserver<LogChunk> out = (ServerCallStreamObserver<LogChunk>) observer;
     try {
+      access.check(Verb.LOGS, request.getNamespace(), request.getName(), null);
       Pod pod = pods.get(request.getNamespace(), request.getName());
       String where = "pod " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
       String nodeName = pod.getSpec().getNodeName();
@@ -107,7 +113,7 @@ final class PodLogs implements AutoCloseable {
   private void relay(String address, int port, String nodeName, PodLogsRequest request,
       ServerCallStreamObserver<LogChunk> out) {
     ManagedChannel channel = agents.computeIfAbsent(address + ":" + port,
-        key -> NettyChannelBuilder.forAddress(address, port).usePlaintext().build());
+        key -> channels.open(address, port));
     ClientCall<PodLogsRequest, LogChunk> call = channel.newCall(AgentGrpc.getLogsMethod(), CallOptions.DEFAULT);
     AtomicBoolean stalled = new AtomicBoolean();
     out.setOnCancelHandler(() -> call.cancel("the client went away", null));

@@ -1,5 +1,6 @@
 package io.skiff.controlplane.kinds;
 
+import io.skiff.api.v1.ClusterRoleBinding;
 import io.skiff.api.v1.Deployment;
 import io.skiff.api.v1.Event;
 import io.skiff.api.v1.Lease;
@@ -7,6 +8,7 @@ import io.skiff.api.v1.Namespace;
 import io.skiff.api.v1.Node;
 import io.skiff.api.v1.Pod;
 import io.skiff.api.v1.ReplicaSet;
+import io.skiff.api.v1.RoleBinding;
 import io.skiff.client.ResourceTypes;
 import io.skiff.controlplane.registry.Kind;
 import java.util.List;
@@ -20,9 +22,13 @@ public final class Kinds {
   public static final Kind<Deployment> DEPLOYMENTS = new Kind<>(ResourceTypes.DEPLOYMENTS, new DeploymentStrategy());
   public static final Kind<Event> EVENTS = new Kind<>(ResourceTypes.EVENTS, new EventStrategy());
   public static final Kind<Lease> LEASES = new Kind<>(ResourceTypes.LEASES, new LeaseStrategy());
+  public static final Kind<RoleBinding> ROLE_BINDINGS =
+      new Kind<>(ResourceTypes.ROLE_BINDINGS, new BindingStrategy<>(RoleBinding::getRole, RoleBinding::getSubjectsList));
+  public static final Kind<ClusterRoleBinding> CLUSTER_ROLE_BINDINGS = new Kind<>(ResourceTypes.CLUSTER_ROLE_BINDINGS,
+      new BindingStrategy<>(ClusterRoleBinding::getRole, ClusterRoleBinding::getSubjectsList));
 
   public static final List<Kind<?>> ALL =
-      List.of(NAMESPACES, NODES, PODS, REPLICA_SETS, DEPLOYMENTS, EVENTS, LEASES);
+      List.of(NAMESPACES, NODES, PODS, REPLICA_SETS, DEPLOYMENTS, EVENTS, LEASES, ROLE_BINDINGS, CLUSTER_ROLE_BINDINGS);
 
   /** Namespace names that always exist. */
   public static final List<String> SYSTEM_NAMESPACES = List.of("default", "skiff-system");

@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param compactionInterval how often history older than one interval is compacted away
  * @param namespaceCleanupInterval how often terminating namespaces are emptied
  * @param runControllers whether this master campaigns to run the scheduler and controllers
+ * @param security TLS and PKI, or --insecure
  */
 public record MasterConfig(
     StoreConfig store,
@@ -25,23 +26,36 @@ public record MasterConfig(
     Duration namespaceCleanupInterval,
     boolean runControllers,
     ElectionSettings election,
-    ControllerSettings controllers) {
+    ControllerSettings controllers,
+    MasterSecurity security) {
 
   public static final int DEFAULT_API_PORT = 6443;
   public static final int DEFAULT_MAX_OBJECT_BYTES = 1024 * 1024;
 
   public static MasterConfig defaults(StoreConfig store, InetSocketAddress apiAddress) {
     return new MasterConfig(store, apiAddress, DEFAULT_MAX_OBJECT_BYTES, WatchCacheSettings.defaults(),
-        Duration.ofMinutes(5), Duration.ofSeconds(1), true, ElectionSettings.defaults(), ControllerSettings.defaults());
+        Duration.ofMinutes(5), Duration.ofSeconds(1), true, ElectionSettings.defaults(), ControllerSettings.defaults(),
+        MasterSecurity.secure(store.dataDir().resolve("pki")));
   }
 
   public MasterConfig withControllers(boolean run, ElectionSettings election, ControllerSettings controllers) {
     return new MasterConfig(store, apiAddress, maxObjectBytes, watchCache, compactionInterval,
-        namespaceCleanupInterval, run, election, controllers);
+        namespaceCleanupInterval, run, election, controllers, security);
   }
 
   public MasterConfig withStorage(int maxObjectBytes, WatchCacheSettings watchCache, Duration compactionInterval) {
     return new MasterConfig(store, apiAddress, maxObjectBytes, watchCache, compactionInterval,
-        namespaceCleanupInterval, runControllers, election, controllers);
+        namespaceCleanupInterval, runControllers, election, controllers, security);
+  }
+
+  public MasterConfig withSecurity(MasterSecurity security) {
+    return new MasterConfig(store, apiAddress, maxObjectBytes, watchCache, compactionInterval,
+        namespaceCleanupInterval, runControllers, election, controllers, security);
+  }
+
+  /** The same master on another store config (another id, peers, data dir), say for a joining master. */
+  public MasterConfig withStore(StoreConfig store, InetSocketAddress apiAddress) {
+    return new MasterConfig(store, apiAddress, maxObjectBytes, watchCache, compactionInterval,
+        namespaceCleanupInterval, runControllers, election, controllers, security);
   }
 }

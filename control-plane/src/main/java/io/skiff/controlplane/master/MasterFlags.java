@@ -5,7 +5,10 @@ import io.skiff.store.StoreConfig;
 import io.skiff.store.server.Flags;
 import io.skiff.store.server.ServerFlags;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -32,13 +35,18 @@ final class MasterFlags {
         --pod-eviction-timeout-s S    pods leave a NotReady node after this (default 300)
         --join                        start as a new master of a running cluster, with no data, and wait to be
                                       added (skiff cluster add-member); --peers then names only this master
+        --insecure                    plaintext, no authentication: every caller is cluster-admin (tests, demos)
+        --pki-dir DIR                 the cluster CA and this master's certificates (default DATA_DIR/pki)
+        --tls-san NAME,...            more names and addresses for this master's certificate
         --restore-snapshot FILE       start a new cluster from a backup (skiff cluster snapshot save): only into
                                       an empty --data-dir; every master of the new cluster restores the same file
       """;
 
   private static final Set<String> MASTER_FLAGS = Set.of("--api-address", "--max-object-bytes",
       "--watch-cache-events", "--bookmark-interval-ms", "--compaction-interval-s", "--controllers", "--leader-lease-ms",
-      "--node-monitor-grace-period-s", "--pod-eviction-timeout-s");
+      "--node-monitor-grace-period-s", "--pod-eviction-timeout-s", "--pki-dir", "--tls-san");
+  /** Until the store's switches include it (the store serves TLS unless --insecure). */
+  private static final Set<String> MASTER_SWITCHES = Set.of("--insecure");
 
   private MasterFlags() {
   }
@@ -47,7 +55,10 @@ final class MasterFlags {
   static MasterConfig parse(String[] args) {
     Set<String> known = new HashSet<>(ServerFlags.STORE_FLAGS);
     known.addAll(MASTER_FLAGS);
-    Flags flags = Flags.parse(args, known, ServerFlags.SWITCHES);
+    known.addAll(MASTER_SWITCHES);
+    Set<String> switches = new HashSet<>(ServerFlags.SWITCHES);
+    switches.addAll(MASTER_SWITCHES);
+    Flags flags = Flags.parse(args, known, switches);
     if (flags.help()) {
       return null;
     }
@@ -63,6 +74,8 @@ final class MasterFlags {
       throw new IllegalArgumentException("--controllers must be true or false, not \"" + controllers + "\"");
     }
     return defaults
+        .withSecurity(new MasterSecurity(flags.bool("--insecure"),
+            Path.of(flags.string("--pki-dir", store.dataDir().resolve("pki").toString())), sans(flags)))
         .withStorage((int) flags.positive("--max-object-bytes", defaults.maxObjectBytes()),
             new io.skiff.controlplane.watch.WatchCacheSettings(events, events, Duration.ofMillis(
                 flags.positive("--bookmark-interval-ms", defaults.watchCache().bookmarkInterval().toMillis()))),
@@ -75,5 +88,10 @@ final class MasterFlags {
                     defaults.controllers().nodeMonitorGracePeriod().toSeconds())),
                 Duration.ofSeconds(flags.positive("--pod-eviction-timeout-s",
                     defaults.controllers().podEvictionTimeout().toSeconds()))));
+  }
+
+  private static List<String> sans(Flags flags) {
+    return Arrays.stream(flags.string("--tls-san", "").split(",")).map(String::trim).filter(s -> !s.isEmpty())
+        .toList();
   }
 }

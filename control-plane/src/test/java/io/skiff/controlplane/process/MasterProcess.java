@@ -133,7 +133,7 @@ public final class MasterProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classpath.value(), MAIN_CLASS,
             "--id", id, "--peers", peers.toString(), "--data-dir", dataRoot.resolve("data").toString(),
-            "--api-address", at.host() + ":" + at.apiPort()));
+            "--api-address", at.host() + ":" + at.apiPort(), "--insecure"));
         command.addAll(flags);
         Path log = logDir.resolve(id + ".log");
         Files.writeString(log, "=== " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
@@ -170,7 +170,7 @@ public final class MasterProcess implements AutoCloseable {
       command.addAll(TEST_JVM_OPTIONS);
       command.addAll(List.of("-cp", classpath.value(), MAIN_CLASS, "--id", id,
           "--peers", id + "=" + HOST + ":" + ports[0] + "/" + HOST + ":" + ports[1], "--join",
-          "--data-dir", dataRoot.resolve("data").toString(), "--api-address", HOST + ":" + ports[2]));
+          "--data-dir", dataRoot.resolve("data").toString(), "--api-address", HOST + ":" + ports[2], "--insecure"));
       command.addAll(flags);
       Path log = logDir.resolve(id + ".log");
       Files.writeString(log, "=== " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);

@@ -1,10 +1,13 @@
 package io.skiff.controlplane.testing;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.skiff.controlplane.api.PeerChannels;
+import io.skiff.controlplane.auth.TokenLookup;
 import io.skiff.controlplane.master.Master;
 import io.skiff.controlplane.master.MasterConfig;
+import io.skiff.controlplane.master.MasterSecurity;
 import io.skiff.controlplane.watch.WatchCacheSettings;
+import io.skiff.pki.PkiDirectory;
 import io.skiff.store.PeerSpec;
 import io.skiff.store.StoreConfig;
 import java.io.IOException;
@@ -30,8 +33,10 @@ public final class MasterCluster implements AutoCloseable {
   /** By index; null for a stopped master. Grows as masters join. */
   private final List<Master> masters = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
+  private final TokenLookup tokens;
 
-  private MasterCluster(int size, Path dataDir, UnaryOperator<MasterConfig> tune) {
+  private MasterCluster(int size, Path dataDir, UnaryOperator<MasterConfig> tune, TokenLookup tokens) {
+    this.tokens = tokens;
     int[] ports = freePorts(3 * size);
     List<PeerSpec> peers = new ArrayList<>();
     for (int i = 0; i < size; i++) {
@@ -43,6 +48,8 @@ public final class MasterCluster implements AutoCloseable {
       MasterConfig config = MasterConfig.defaults(store, new InetSocketAddress("127.0.0.1", ports[3 * i + 2]));
       // tests of the API alone run no controllers; those that want them say so (withControllers)
       config = config.withControllers(false, config.election(), config.controllers());
+      // plaintext and every caller cluster-admin, unless the test asks for security (secure)
+      config = config.withSecurity(config.security().withInsecure(true));
       configs.add(tune.apply(config));
       masters.add(null);
     }
@@ -55,7 +62,13 @@ public final class MasterCluster implements AutoCloseable {
 
   /** As {@link #start(int, Path)}, each master's config passed through {@code tune} first. */
   public static MasterCluster start(int size, Path dataDir, UnaryOperator<MasterConfig> tune) throws Exception {
-    MasterCluster cluster = new MasterCluster(size, dataDir, tune);
+    return start(size, dataDir, tune, id -> java.util.Optional.empty());
+  }
+
+  /** As {@link #start(int, Path, UnaryOperator)}, the masters taking the bearer tokens {@code tokens} knows. */
+  public static MasterCluster start(int size, Path dataDir, UnaryOperator<MasterConfig> tune, TokenLookup tokens)
+      throws Exception {
+    MasterCluster cluster = new MasterCluster(size, dataDir, tune, tokens);
     List<CompletableFuture<Void>> starts = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       int index = i;
@@ -63,10 +76,29 @@ public final class MasterCluster implements AutoCloseable {
     }
     CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
     for (int i = 0; i < size; i++) {
-      cluster.channels.add(NettyChannelBuilder.forAddress("127.0.0.1", cluster.configs.get(i).apiAddress().getPort())
-          .usePlaintext().build());
+      cluster.channels.add(cluster.adminChannel(cluster.configs.get(i).apiAddress().getPort()));
     }
     return cluster;
+  }
+
+  /**
+   * TLS, authentication and authorization, with one PKI directory shared by every master (as masters
+   * on one machine may share one): tests reach the API with {@link #channel} as the admin, or with
+   * credentials of their own made by {@link #pki()}'s CA.
+   */
+  public static UnaryOperator<MasterConfig> secure(Path pkiDir) {
+    return c -> c.withSecurity(MasterSecurity.secure(pkiDir));
+  }
+
+  /** The cluster's PKI directory; empty when it runs --insecure. */
+  public java.util.Optional<PkiDirectory> pki() {
+    return configs.get(0).security().insecure() ? java.util.Optional.empty()
+        : java.util.Optional.of(new PkiDirectory(configs.get(0).security().pkiDir()));
+  }
+
+  /** A channel as the admin (plaintext when insecure). */
+  private ManagedChannel adminChannel(int port) {
+    return pki().map(p -> PeerChannels.tls(p.files("admin"))).orElse(PeerChannels.plaintext()).open("127.0.0.1", port);
   }
 
   /** Masters that campaign and run the scheduler and controllers, with these node timeouts and lease. */
@@ -100,12 +132,10 @@ public final class MasterCluster implements AutoCloseable {
     MasterConfig first = configs.get(0);
     StoreConfig store = first.store().toBuilder(id, List.of(spec), first.store().dataDir().resolveSibling(id))
         .join(true).build();
-    configs.add(new MasterConfig(store, new InetSocketAddress("127.0.0.1", ports[2]), first.maxObjectBytes(),
-        first.watchCache(), first.compactionInterval(), first.namespaceCleanupInterval(), first.runControllers(),
-        first.election(), first.controllers()));
+    configs.add(first.withStore(store, new InetSocketAddress("127.0.0.1", ports[2])));
     masters.add(null);
     int index = masters.size() - 1;
-    channels.add(NettyChannelBuilder.forAddress("127.0.0.1", ports[2]).usePlaintext().build());
+    channels.add(adminChannel(ports[2]));
     return Map.entry(index, CompletableFuture.runAsync(() -> startMaster(index)));
   }
 
@@ -142,7 +172,7 @@ public final class MasterCluster implements AutoCloseable {
 
   private void startMaster(int index) {
     try {
-      Master master = new Master(configs.get(index));
+      Master master = new Master(configs.get(index), tokens);
       master.start();
       masters.set(index, master);
     } catch (IOException e) {
