@@ -11,7 +11,9 @@ import io.skiff.controlplane.auth.AuthInterceptor;
 import io.skiff.controlplane.auth.Authenticator;
 import io.skiff.controlplane.auth.Authorizer;
 import io.skiff.controlplane.auth.CachedBindings;
+import io.skiff.controlplane.auth.StoreTokens;
 import io.skiff.controlplane.auth.TokenLookup;
+import io.skiff.controlplane.api.AuthService;
 import io.skiff.controlplane.controllers.ControllerManager;
 import io.skiff.controlplane.kinds.Kinds;
 import io.skiff.pki.PkiDirectory;
@@ -44,8 +46,10 @@ public final class Master implements AutoCloseable {
   private static final Duration BINDINGS_PATIENCE = Duration.ofSeconds(30);
 
   private MasterConfig config;
-  /** Null: the store's tokens, looked up once the store runs. */
+  /** Null: the store's tokens ({@link #storeTokens}). */
   private final TokenLookup tokens;
+  /** The bearer tokens kept in the store (/skiff/tokens/), served by the Auth service; null under --insecure. */
+  private StoreTokens storeTokens;
   private Injector injector;
   private PkiDirectory pki;
   private CachedBindings bindings;
@@ -84,13 +88,21 @@ public final class Master implements AutoCloseable {
     peer.start();
     etcd = injector.getInstance(EtcdApiServer.class);
     String client = config.store().self().clientAddress();
-    etcd.start(NettyServerBuilder.forAddress(new InetSocketAddress(PeerSpec.host(client), PeerSpec.port(client)))
-        .directExecutor());
+    etcd.start(EtcdApiServer.serverBuilder(new InetSocketAddress(PeerSpec.host(client), PeerSpec.port(client)),
+        config.store().tls()));
     resources = new ApiResources(peer.store(), Clock.systemUTC(), config.maxObjectBytes(), config.watchCache());
     Bootstrap.ensureNamespaces(resources.registry(Kinds.NAMESPACES), QUORUM_PATIENCE);
     resources.start();
-    ApiSecurity security = masterFiles == null ? ApiSecurity.insecure() : secure(masterFiles);
-    api = new ApiServer(resources, peer, security);
+    ApiSecurity security;
+    if (masterFiles == null) {
+      security = ApiSecurity.insecure();
+      api = new ApiServer(resources, peer, security);  // no CA, no tokens: the Auth service is not served
+    } else {
+      storeTokens = new StoreTokens(peer.store(), Clock.systemUTC());
+      storeTokens.start();
+      security = secure(masterFiles);
+      api = new ApiServer(resources, peer, security, new AuthService(storeTokens, pki.loadCa(), Clock.systemUTC()));
+    }
     api.start(config.apiAddress());
     namespaceCleaner = new NamespaceCleaner(resources, config.namespaceCleanupInterval());
     compactor = new Compactor(peer.store(), config.compactionInterval());
@@ -109,16 +121,8 @@ public final class Master implements AutoCloseable {
     bindings = new CachedBindings(resources.cache(Kinds.ROLE_BINDINGS), Kinds.ROLE_BINDINGS,
         resources.cache(Kinds.CLUSTER_ROLE_BINDINGS), Kinds.CLUSTER_ROLE_BINDINGS).start(BINDINGS_PATIENCE);
     return new ApiSecurity(masterFiles.forServer(false),
-        AuthInterceptor.authenticating(new Authenticator(tokens != null ? tokens : storeTokens(), Clock.systemUTC())),
+        AuthInterceptor.authenticating(new Authenticator(tokens != null ? tokens : storeTokens, Clock.systemUTC())),
         new Authorizer(bindings), PeerChannels.tls(masterFiles));
-  }
-
-  /**
-   * The bearer tokens kept in the store (/skiff/tokens/). Until the store's token cache (StoreTokens)
-   * is wired in here, none: only client certificates authenticate.
-   */
-  private TokenLookup storeTokens() {
-    return id -> Optional.empty();
   }
 
   private static String loopbackIfAny(InetSocketAddress address) {
@@ -172,6 +176,9 @@ public final class Master implements AutoCloseable {
     }
     if (bindings != null) {
       bindings.close();
+    }
+    if (storeTokens != null) {
+      storeTokens.close();
     }
     if (resources != null) {
       resources.close();  // ends watches with a last bookmark before the server goes

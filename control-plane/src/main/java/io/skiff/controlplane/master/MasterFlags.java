@@ -45,8 +45,6 @@ final class MasterFlags {
   private static final Set<String> MASTER_FLAGS = Set.of("--api-address", "--max-object-bytes",
       "--watch-cache-events", "--bookmark-interval-ms", "--compaction-interval-s", "--controllers", "--leader-lease-ms",
       "--node-monitor-grace-period-s", "--pod-eviction-timeout-s", "--pki-dir", "--tls-san");
-  /** Until the store's switches include it (the store serves TLS unless --insecure). */
-  private static final Set<String> MASTER_SWITCHES = Set.of("--insecure");
 
   private MasterFlags() {
   }
@@ -55,10 +53,7 @@ final class MasterFlags {
   static MasterConfig parse(String[] args) {
     Set<String> known = new HashSet<>(ServerFlags.STORE_FLAGS);
     known.addAll(MASTER_FLAGS);
-    known.addAll(MASTER_SWITCHES);
-    Set<String> switches = new HashSet<>(ServerFlags.SWITCHES);
-    switches.addAll(MASTER_SWITCHES);
-    Flags flags = Flags.parse(args, known, switches);
+    Flags flags = Flags.parse(args, known, ServerFlags.SWITCHES);
     if (flags.help()) {
       return null;
     }
