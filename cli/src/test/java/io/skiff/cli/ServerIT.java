@@ -62,9 +62,14 @@ class ServerIT {
     int api = freePort();
     String[] flags = {"server", "--data-dir", dir.resolve("data").toString(), "--node-name", node,
         "--api-address", "127.0.0.1:" + api, "--store-address", "127.0.0.1:" + freePort(),
-        "--raft-address", "127.0.0.1:" + freePort(), "--agent-port", Integer.toString(freePort())};
+        "--raft-address", "127.0.0.1:" + freePort(), "--agent-port", Integer.toString(freePort()),
+        "--write-config", dir.resolve("config").toString()};
     server = startServer(flags);
-    assertEquals(0, skiff("config", "set-context", "it", "--endpoints", "127.0.0.1:" + api).code());
+    // secure by default: the server wrote the admin's context (TLS, client certificate) into skiff's config
+    Skiff.Result whoami = skiff("auth", "whoami");
+    assertEquals(0, whoami.code(), whoami.err());
+    assertTrue(whoami.out().contains("admin"), whoami.out());
+    assertTrue(skiff("--insecure", "get", "nodes").code() != 0, "plaintext is refused by the TLS API");
     until(() -> skiff("get", "node", node).out().contains(" Ready "), "node " + node + " Ready");
 
     Skiff.Result apply = skiff("apply", "-f", EXAMPLE.toString());

@@ -65,7 +65,9 @@ final class NodeRules {
     if (!request.boundNode().get().filter(node::equals).isPresent()) {
       return notBound;
     }
-    if (verb == Verb.UPDATE_STATUS && request.newNode() != null && !request.newNode().equals(node)) {
+    // the registry takes only the status from an update-status; a node it names must still be this one
+    if (verb == Verb.UPDATE_STATUS && request.newNode() != null && !request.newNode().isEmpty()
+        && !request.newNode().equals(node)) {
       return notBound;
     }
     return null;

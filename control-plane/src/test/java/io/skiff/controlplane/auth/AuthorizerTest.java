@@ -182,6 +182,9 @@ class AuthorizerTest {
     // a status update may not move the pod to itself either
     assertTrue(asNode(AccessRequest.of(Verb.UPDATE_STATUS, ResourceTypes.PODS, "default", "web")
         .withBoundNode(() -> Optional.of("n1")).withNewNode("n2")).isPresent());
+    // the agent sends metadata and status only (the registry keeps the stored spec): allowed for its own pod
+    assertEquals(Optional.empty(), asNode(AccessRequest.of(Verb.UPDATE_STATUS, ResourceTypes.PODS, "default", "web")
+        .withBoundNode(() -> Optional.of("n1")).withNewNode("")));
     for (Verb verb : List.of(Verb.CREATE, Verb.UPDATE, Verb.LOGS)) {
       assertTrue(asNode(AccessRequest.of(verb, ResourceTypes.PODS, "default", "web")
           .withBoundNode(() -> Optional.of("n1"))).isPresent(), verb.text());

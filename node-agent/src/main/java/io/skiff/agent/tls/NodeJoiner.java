@@ -47,11 +47,25 @@ public final class NodeJoiner {
   public void join(String token, String caCertHash, String nodeName, List<String> addresses, PkiDirectory dir,
       String filesName) throws IOException {
     KeyPair pair = KeyPairs.generate();
+    Joined joined = fetch(token, caCertHash, nodeName, addresses, pair);
+    // the key first (install writes it before the certificate), the CA last: a directory with all three is whole
+    dir.install(filesName, joined.certificate(), pair.getPrivate(), joined.ca());
+    dir.installCa(joined.ca());
+    log.info("joined the cluster as node {}: certificate saved in {} (CA {})", nodeName, dir.dir(), caCertHash);
+  }
+
+  /**
+   * Asks for a certificate for {@code pair}'s public key as {@code name} (a node's name, or a master's
+   * id for a join-master token) and checks the answer: its CA has the pinned hash and signed a
+   * certificate of that key. Saves nothing.
+   */
+  public Joined fetch(String token, String caCertHash, String name, List<String> addresses, KeyPair pair)
+      throws IOException {
     JoinRequest request = JoinRequest.newBuilder()
         .setToken(token)
-        .setName(nodeName)
+        .setName(name)
         .addAllAddresses(addresses)
-        .setCsrPem(Pem.encode(CertificateAuthority.request(pair, "system:node:" + nodeName)))
+        .setCsrPem(Pem.encode(CertificateAuthority.request(pair, name)))
         .build();
     JoinResponse response = call(request, caCertHash);
     X509Certificate ca = parse(response.getCaPem(), "CA certificate");
@@ -62,13 +76,17 @@ public final class NodeJoiner {
     X509Certificate certificate = parse(response.getCertificatePem(), "certificate");
     if (!new CertificateAuthority(ca, null).issued(certificate)
         || !certificate.getPublicKey().equals(pair.getPublic())) {
-      throw new IOException("the masters' certificate is not the pinned CA's signature of this node's key; "
-          + "nothing saved");
+      throw new IOException("the masters' certificate is not the pinned CA's signature of this key; nothing saved");
     }
-    // the key first (install writes it before the certificate), the CA last: a directory with all three is whole
-    dir.install(filesName, certificate, pair.getPrivate(), ca);
-    dir.installCa(ca);
-    log.info("joined the cluster as node {}: certificate saved in {} (CA {})", nodeName, dir.dir(), caCertHash);
+    return new Joined(certificate, ca, response.getCaKeyPem());
+  }
+
+  /** What joining gave: a certificate, the CA that signed it, and (join-master only) the CA's key in PEM. */
+  public record Joined(X509Certificate certificate, X509Certificate ca, String caKeyPem) {
+    @Override
+    public String toString() {
+      return "Joined[" + certificate.getSubjectX500Principal() + "]";  // never the CA key
+    }
   }
 
   private JoinResponse call(JoinRequest request, String caCertHash) throws IOException {
@@ -93,8 +111,8 @@ public final class NodeJoiner {
 
   private String explain(Status status) {
     return switch (status.getCode()) {
-      case UNAUTHENTICATED -> "the masters refused the join token (wrong, expired, revoked, or not a join-agent "
-          + "token): " + status.getDescription();
+      case UNAUTHENTICATED -> "the masters refused the join token (wrong, expired, revoked, or a token of another "
+          + "purpose): " + status.getDescription();
       case UNAVAILABLE -> "cannot join through masters " + masters + ": " + rootCause(status);
       default -> "joining failed: " + status.getCode() + (status.getDescription() == null ? ""
           : ": " + status.getDescription());
