@@ -88,7 +88,7 @@ public final class ApiBenchmark implements BenchMain.Bench {
       case "populate" -> populate(connections.connect(apis, (int) flags.positive("--conns", 1)));
       case "watch" -> watch(connections.connect(apis, (int) flags.positive("--conns", 10)));
       case "handshake" -> handshake(connections, apis.get(0));
-      case "grant-token" -> new TokenGrant(connections, apis, timeoutMs).grant(flags.require("--user"), maxSeconds);
+      case "grant-token" -> grantToken(connections, apis);
       default -> throw new IllegalArgumentException("unknown mode " + mode);
     };
   }
@@ -179,6 +179,15 @@ public final class ApiBenchmark implements BenchMain.Bench {
     System.out.printf(Locale.ROOT, "RESULT label=%s op=handshake channels=%d p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f"
         + " max_ms=%.3f%n", label, p.count(), p.ms(50), p.ms(90), p.ms(99), p.maxMs());
     return p.count() < channels ? 2 : 0;
+  }
+
+  private int grantToken(ApiConnections connections, List<String> apis) throws InterruptedException {
+    String token = new TokenGrant(connections, apis, timeoutMs).grant(flags.require("--user"), maxSeconds);
+    if (token == null) {
+      return 2;
+    }
+    System.out.println(token);  // stdout alone, for the caller to capture
+    return 0;
   }
 
   // ---- setup ----------------------------------------------------------------------------------

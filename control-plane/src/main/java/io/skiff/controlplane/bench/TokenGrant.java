@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * would: a ClusterRoleBinding of cluster-admin to the user, then a token for the user (Auth
  * CreateToken). The token and the binding reach the masters' in-memory indexes through store
  * watches, so it waits until a call with the token alone is authenticated and authorized before
- * handing the token out. The secret goes to stdout only.
+ * handing the token out. Only the token's ID is ever written out here.
  */
 final class TokenGrant {
   private final ApiConnections connections;
@@ -35,8 +35,8 @@ final class TokenGrant {
     this.timeoutMs = timeoutMs;
   }
 
-  /** Exit status: 0 the token printed; 2 the masters did not take it within {@code maxSeconds}. */
-  int grant(String user, double maxSeconds) throws InterruptedException {
+  /** The token ("ID.SECRET") once the masters take it; null if they did not within {@code maxSeconds}. */
+  String grant(String user, double maxSeconds) throws InterruptedException {
     if (!connections.security().hasCertificate()) {
       throw new IllegalArgumentException("grant-token needs TLS and a system:masters client certificate "
           + "(--ca-file, --cert-file, --key-file: the PKI dir's ca.crt, admin.crt, admin.key)");
@@ -81,13 +81,12 @@ final class TokenGrant {
       if (System.nanoTime() - deadline > 0) {
         System.err.printf("token %s for user \"%s\" not taken within %.0f s: %s%n", created.getToken().getId(), user,
             maxSeconds, last);
-        return 2;
+        return null;
       }
       TimeUnit.MILLISECONDS.sleep(100);
     }
     System.err.printf("token %s for user \"%s\", bound to cluster-admin by ClusterRoleBinding %s%n",
         created.getToken().getId(), user, binding);
-    System.out.println(token);
-    return 0;
+    return token;
   }
 }
