@@ -2,7 +2,9 @@
 # Benchmarks the Skiff API: real master processes (control-plane's MasterMain) driven by the API
 # benchmark client (io.skiff.controlplane.bench.ApiBenchmark, plain gRPC stubs), with the store's own
 # etcd API on the same masters as the baseline (io.skiff.store.bench.StoreBenchmark, puts of the
-# same key and value sizes as the pods). First one master, then three:
+# same key and value sizes as the pods). First one master, then three, then the cost of security.
+# The masters of the first two run --insecure (plaintext, no authentication): the baseline, and the
+# store rows need it (a secure master's etcd port takes only system:masters client certificates).
 #
 #   memory     (one master, fresh) live heap after a full GC, and RSS, before and after creating
 #              --mem-pods realistic pods (~1 KB each as stored)
@@ -13,11 +15,20 @@
 #   watch      (one master) 1,000 Pod watchers over 10 channels while one writer creates 1,000 pods,
 #              back to back and then paced at 100/s; per (watcher, pod) the delay from the Create's
 #              response to the ADDED event's arrival
+#   security   one master, fresh, in each of three modes: plaintext (--insecure); TLS with the admin
+#              client certificate (mutual TLS, group system:masters: authorized without a binding
+#              lookup); TLS with a bearer token of user "bench", bound to cluster-admin by a
+#              ClusterRoleBinding (made through the API with the admin certificate: each call looks the
+#              token up and checks the bindings). Warmed up as the writes rows (API writes only), then
+#              Pod create, update and get (each client its own pod), 1 client and 50 clients, and
+#              --handshakes new channels opened one by one, each timed to READY (TCP, TLS, HTTP/2).
+#              The table gives each mode's req/s and p50 as a ratio to plaintext's.
 #
-# usage: scripts/bench-api.sh [--only one|three] [--warm N] [--total N] [--total-serial N]
-#                             [--mem-pods N] [--watchers N] [--watch-pods N] [--quick] [--out FILE] [--keep]
+# usage: scripts/bench-api.sh [--only one|three|security] [--warm N] [--total N] [--total-serial N]
+#                             [--mem-pods N] [--watchers N] [--watch-pods N] [--handshakes N] [--quick]
+#                             [--out FILE] [--keep]
 #
-#   --only one|three   one master only, or three masters only (default: both)
+#   --only WHAT        one master only, three masters only, or the security rows only (default: all)
 #   --warm N           unmeasured API writes before a master set's rows (default 100000; half creates,
 #                      half updates, 50 clients), then N/3 unmeasured store puts
 #   --total N          measured requests of each 50-client row (default 20000)
@@ -26,8 +37,9 @@
 #   --warm-seconds S   bound on each warm-up phase (default 45)
 #   --mem-pods N       pods created for the memory measurement (default 10000)
 #   --watchers N       watchers of the fan-out (default 1000); --watch-pods N: pods written (default 1000)
+#   --handshakes N     new channels timed in each security mode (default 500)
 #   --quick            a smoke run: --warm 4000 --total 2000 --total-serial 300 --row-seconds 10
-#                      --mem-pods 1000 --watchers 100 --watch-pods 100 (numbers meaningless)
+#                      --mem-pods 1000 --watchers 100 --watch-pods 100 --handshakes 100 (numbers meaningless)
 #   --out FILE         also append the RESULT lines and the tables to FILE
 #   --keep             keep the work directory (data, master logs, raw client output)
 #
@@ -36,7 +48,8 @@
 # (BENCH_JAVA_OPTS), so that they take little of the CPU that the masters need; masters run with
 # SKIFF_JAVA_OPTS (default -XX:+UseParallelGC, as scripts/store-cluster.sh) and --controllers false
 # (the API alone). Every client phase is bounded by BENCH_MAX_SECONDS (default 180), so the script
-# ends by itself. Needs a JDK (jcmd).
+# ends by itself. Needs a JDK (jcmd). The bearer token of the security rows goes from the client that
+# makes it to the clients that use it on their command lines only; it is never written to a file or log.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -50,7 +63,7 @@ MAX_SECONDS=${BENCH_MAX_SECONDS:-180}
 # owner reference names a ReplicaSet that does not exist)
 MASTER_ARGS=(--controllers false)
 
-ONLY=both
+ONLY=all
 WARM=100000
 TOTAL=20000
 TOTAL_SERIAL=5000
@@ -59,12 +72,13 @@ WARM_SECONDS=45
 MEM_PODS=10000
 WATCHERS=1000
 WATCH_PODS=1000
+HANDSHAKES=500
 OUT=
 KEEP=false
 
 while (($#)); do
   case $1 in
-    --only) ONLY=${2:-}; shift 2 || die "--only needs one or three" ;;
+    --only) ONLY=${2:-}; shift 2 || die "--only needs one, three or security" ;;
     --warm) number "$1" "${2:-}"; WARM=$2; shift 2 ;;
     --total) number "$1" "${2:-}"; TOTAL=$2; shift 2 ;;
     --total-serial) number "$1" "${2:-}"; TOTAL_SERIAL=$2; shift 2 ;;
@@ -73,15 +87,16 @@ while (($#)); do
     --mem-pods) number "$1" "${2:-}"; MEM_PODS=$2; shift 2 ;;
     --watchers) number "$1" "${2:-}"; WATCHERS=$2; shift 2 ;;
     --watch-pods) number "$1" "${2:-}"; WATCH_PODS=$2; shift 2 ;;
-    --quick) WARM=4000 TOTAL=2000 TOTAL_SERIAL=300 ROW_SECONDS=10 MEM_PODS=1000 WATCHERS=100 WATCH_PODS=100; shift ;;
+    --handshakes) number "$1" "${2:-}"; HANDSHAKES=$2; shift 2 ;;
+    --quick) WARM=4000 TOTAL=2000 TOTAL_SERIAL=300 ROW_SECONDS=10 MEM_PODS=1000 WATCHERS=100 WATCH_PODS=100 HANDSHAKES=100; shift ;;
     --out) OUT=${2:-}; shift 2 || die "--out needs a file" ;;
     --keep) KEEP=true; shift ;;
     -h | --help) usage 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
 done
-[[ $ONLY =~ ^(both|one|three)$ ]] || die "--only must be one or three"
-want() { [[ $ONLY == both || $ONLY == "$1" ]]; }
+[[ $ONLY =~ ^(all|one|three|security)$ ]] || die "--only must be one, three or security"
+want() { [[ $ONLY == all || $ONLY == "$1" ]]; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/skiff-bench-api.XXXXXX")
 
@@ -124,6 +139,54 @@ writes() {
   done
 }
 
+# ---- security --------------------------------------------------------------------------------
+
+SECURITY_MODES=(plaintext cert token)
+declare -A SECURITY_TITLE=([plaintext]="plaintext (--insecure)" [cert]="TLS, admin cert" [token]="TLS, bearer token")
+
+# security MODE: one fresh master in MODE (plaintext, cert or token), warmed up as the writes rows
+# are (API writes only), then Pod create, update and get by 1 and 50 clients, then new channels.
+security() {
+  local mode=$1 pki=$WORK/data/m1/pki clients conns total op token
+  local -a creds=()
+  if [[ $mode == plaintext ]]; then
+    MASTER_SECURITY=(--insecure) CLIENT_TLS=()
+  else
+    # the master writes these at start; until then the wait for its API fails and is retried
+    MASTER_SECURITY=() CLIENT_TLS=(--ca-file "$pki/ca.crt" --cert-file "$pki/admin.crt" --key-file "$pki/admin.key")
+  fi
+  start_masters 1
+  creds=("${CLIENT_TLS[@]}")
+  if [[ $mode == token ]]; then
+    # stdout is the token alone; stderr names it by its ID only
+    token=$(client "$API_MAIN" grant-token --apis "$APIS" --user bench "${CLIENT_TLS[@]}" --max-seconds 60 \
+      2>"$WORK/sec.grant-token.err") || { tail -n 5 "$WORK/sec.grant-token.err" >&2; die "could not make the bearer token"; }
+    log "security: $(tail -n 1 "$WORK/sec.grant-token.err")"
+    creds=(--ca-file "$pki/ca.crt" --token "$token")
+  fi
+  if ((WARM > 0)); then
+    log "security $mode: warm-up, $((WARM / 2)) creates and $((WARM / 2)) updates by 50 clients"
+    BOUND=$WARM_SECONDS measure "sec.$mode.warm-create" "$API_MAIN" load --apis "$APIS" "${creds[@]}" --op create \
+      --clients 50 --conns 6 --total $((WARM / 2)) --label warm
+    BOUND=$WARM_SECONDS measure "sec.$mode.warm-update" "$API_MAIN" load --apis "$APIS" "${creds[@]}" --op update \
+      --clients 50 --conns 6 --total $((WARM / 2)) --label warm
+  fi
+  for clients in 1 50; do
+    total=$TOTAL conns=6
+    ((clients == 1)) && total=$TOTAL_SERIAL conns=1
+    for op in create update get; do
+      log "security $mode: Pod $op, $clients client(s), $total requests"
+      BOUND=$ROW_SECONDS measure "sec.$mode.$op.$clients" "$API_MAIN" load --apis "$APIS" "${creds[@]}" --op "$op" \
+        --clients "$clients" --conns "$conns" --total "$total" --warmup $((total / 10)) --label "sec-$mode-$op-$clients"
+    done
+  done
+  log "security $mode: $HANDSHAKES new channels, each timed to READY"
+  measure "sec.$mode.handshake" "$API_MAIN" handshake --apis "$APIS" "${creds[@]}" --channels "$HANDSHAKES" \
+    --label "sec-$mode-handshake"
+  stop_masters
+  MASTER_SECURITY=(--insecure) CLIENT_TLS=()
+}
+
 # ---- memory ----------------------------------------------------------------------------------
 
 memory() {
@@ -143,13 +206,44 @@ memory() {
 
 # ---- report ----------------------------------------------------------------------------------
 
+# ratio KEY1 KEY2 [FIELD]: RES[KEY1.FIELD] / RES[KEY2.FIELD] (default rps), or - if either is missing.
 ratio() {
-  awk -v a="${RES[$1.rps]:-}" -v b="${RES[$2.rps]:-}" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else printf "-" }'
+  local field=${3:-rps}
+  awk -v a="${RES[$1.$field]:-}" -v b="${RES[$2.$field]:-}" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else printf "-" }'
+}
+
+print_security() {
+  local op clients mode key
+  want security || return 0
+  if want one || want three; then echo; fi
+  printf '%-44s %8s %9s %9s %9s %9s %11s %11s\n' "security (one master, 1 KB pods)" requests "req/s" "p50 ms" \
+    "p99 ms" "max ms" "req/s /pt" "p50 /pt"
+  for op in create update get; do
+    for clients in 1 50; do
+      for mode in "${SECURITY_MODES[@]}"; do
+        key=sec.$mode.$op.$clients
+        printf '%-44s %8s %9s %9s %9s %9s %11s %11s\n' "Pod $op, $clients cl, ${SECURITY_TITLE[$mode]}" \
+          "$(cell "$key.requests")" "$(cell "$key.rps")" "$(cell "$key.p50_ms")" "$(cell "$key.p99_ms")" \
+          "$(cell "$key.max_ms")" "$(ratio "$key" "sec.plaintext.$op.$clients")" \
+          "$(ratio "$key" "sec.plaintext.$op.$clients" p50_ms)"
+      done
+    done
+  done
+  echo
+  printf '%-44s %8s %9s %9s %9s %9s %11s %11s\n' "new channel to READY" channels "" "p50 ms" "p99 ms" "max ms" "" "p50 /pt"
+  for mode in "${SECURITY_MODES[@]}"; do
+    key=sec.$mode.handshake
+    printf '%-44s %8s %9s %9s %9s %9s %11s %11s\n' "${SECURITY_TITLE[$mode]}" "$(cell "$key.channels")" "" \
+      "$(cell "$key.p50_ms")" "$(cell "$key.p99_ms")" "$(cell "$key.max_ms")" "" \
+      "$(ratio "$key" sec.plaintext.handshake p50_ms)"
+  done
 }
 
 print_tables() {
   local setup op clients title
-  printf '%-34s %8s %9s %9s %9s %9s %13s\n' "writes (1 KB pods)" requests "req/s" "p50 ms" "p99 ms" "max ms" "of store put"
+  if want one || want three; then
+    printf '%-34s %8s %9s %9s %9s %9s %13s\n' "writes (1 KB pods)" requests "req/s" "p50 ms" "p99 ms" "max ms" "of store put"
+  fi
   for setup in one three; do
     [[ -n ${RES[$setup.create.1.rps]:-} || -n ${RES[$setup.put.1.rps]:-} ]] || continue
     for clients in 1 50; do
@@ -181,6 +275,7 @@ print_tables() {
       "$(mb "${RES[mem.before.live]}")" "$(mb "${RES[mem.after.live]}")" "$(mb $delta)" "$MEM_PODS" \
       "$((delta / MEM_PODS))" "$(mb "${RES[mem.before.rss]}")" "$(mb "${RES[mem.after.rss]}")" "$(mb $rss)"
   fi
+  print_security
 }
 
 # ---- main ------------------------------------------------------------------------------------
@@ -209,6 +304,10 @@ if want three; then
   fi
   writes three
   stop_masters
+fi
+
+if want security; then
+  for mode in "${SECURITY_MODES[@]}"; do security "$mode"; done
 fi
 
 echo

@@ -5,6 +5,10 @@
 # and before use:
 #   WORK (its work directory), MAX_SECONDS (bound on a client phase), OUT (a file for RESULT lines, or empty)
 # It may set MASTER_ARGS (an array: extra flags for every master).
+# Masters run --insecure (plaintext, no authentication: every caller is cluster-admin), as the
+# benchmarks' rows have always measured, unless the script empties MASTER_SECURITY: then they serve
+# TLS from DATA_DIR/pki (ca.crt, admin.crt/.key made at start), and CLIENT_TLS holds the flags with
+# which the API benchmark client reaches them (bench-api.sh's security rows).
 
 JAR=$ROOT/control-plane/target/skiff-control-plane.jar
 CP="$JAR:$ROOT/control-plane/target/lib/*" # the JVM expands lib/*, not the shell
@@ -14,6 +18,8 @@ MASTER_MAIN=io.skiff.controlplane.master.MasterMain
 read -r -a CLIENT_OPTS <<<"${BENCH_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
 read -r -a MASTER_OPTS <<<"${SKIFF_JAVA_OPTS:--XX:+UseParallelGC}"
 MASTER_ARGS=()
+MASTER_SECURITY=(--insecure)
+CLIENT_TLS=()
 
 IDS=(m1 m2 m3)
 declare -A API=([m1]=127.0.0.1:6443 [m2]=127.0.0.1:6444 [m3]=127.0.0.1:6445)
@@ -75,15 +81,17 @@ start_master() {
     port_open "$addr" && die "$addr is already in use; cannot start master $id"
   done
   java "${MASTER_OPTS[@]}" -cp "$CP" "$MASTER_MAIN" --id "$id" --peers "$(peers_of "$n")" \
-    --data-dir "$WORK/data/$id" --api-address "${API[$id]}" "${MASTER_ARGS[@]}" </dev/null >>"$WORK/$id-$n.log" 2>&1 &
+    --data-dir "$WORK/data/$id" --api-address "${API[$id]}" "${MASTER_SECURITY[@]}" "${MASTER_ARGS[@]}" </dev/null >>"$WORK/$id-$n.log" 2>&1 &
   MASTER_PIDS[$id]=$!
 }
 
 # await_masters N [SECONDS]: waits until every running master's API serves (default 120 s); dies with their logs if not.
+# Over TLS the client fails until the master has written its PKI files, and is simply asked again.
 await_masters() {
   local n=$1 bound=${2:-120} id dead deadline
   deadline=$((SECONDS + bound))
-  until client io.skiff.controlplane.bench.ApiBenchmark wait --apis "$(apis_of "$n")" --max-seconds 5 >/dev/null 2>&1; do
+  until client io.skiff.controlplane.bench.ApiBenchmark wait --apis "$(apis_of "$n")" "${CLIENT_TLS[@]}" \
+    --max-seconds 5 >/dev/null 2>&1; do
     dead=
     for id in "${!MASTER_PIDS[@]}"; do kill -0 "${MASTER_PIDS[$id]}" 2>/dev/null || dead+=" $id"; done
     if [[ -n $dead ]] || ((SECONDS >= deadline)); then
@@ -131,11 +139,12 @@ read -r -a HOLLOW_OPTS <<<"${SKIFF_HOLLOW_JAVA_OPTS:--XX:+UseParallelGC -Dlogbac
 HOLLOW_WAIT_SECONDS=300
 HOLLOW_PID=
 
-# start_hollow COUNT: COUNT hollow nodes in one JVM against the masters at APIS; waits (bounded by
-# HOLLOW_WAIT_SECONDS) until all registered.
+# start_hollow COUNT: COUNT hollow nodes in one JVM against the masters at APIS (--insecure masters
+# only: the nodes have no certificates here); waits (bounded by HOLLOW_WAIT_SECONDS) until all registered.
 start_hollow() {
   local count=$1 log_file=$WORK/hollow-$1.log deadline=$((SECONDS + HOLLOW_WAIT_SECONDS))
-  java "${HOLLOW_OPTS[@]}" -cp "$HOLLOW_CP" "$HOLLOW_MAIN" --count "$count" --masters "$APIS" --port 0 \
+  [[ " ${MASTER_SECURITY[*]} " == *" --insecure "* ]] || die "hollow nodes need --insecure masters"
+  java "${HOLLOW_OPTS[@]}" -cp "$HOLLOW_CP" "$HOLLOW_MAIN" --count "$count" --masters "$APIS" --port 0 --insecure \
     </dev/null >"$log_file" 2>&1 &
   HOLLOW_PID=$!
   log "started $count hollow nodes (pid $HOLLOW_PID); waiting until they are registered"

@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The API benchmark client: drives one or more masters' Skiff API (skiff.api.v1.Pods) with plain gRPC
  * stubs and prints one human line and one {@code RESULT key=value ...} line per measurement, as
- * {@code io.skiff.store.bench.StoreBenchmark} does for the store. scripts/bench-api.sh runs it.
+ * {@code io.skiff.store.bench.StoreBenchmark} does for the store. Plaintext to --insecure masters, or
+ * TLS with a client certificate or a bearer token (--ca-file, --cert-file, --key-file, --token).
+ * scripts/bench-api.sh runs it.
  */
 public final class ApiBenchmark implements BenchMain.Bench {
 
@@ -22,10 +24,16 @@ public final class ApiBenchmark implements BenchMain.Bench {
       modes:
         wait       until every API answers grpc.health.v1 Check with SERVING (--max-seconds)
         pod-size   create one benchmark pod; print its stored key and value sizes (RESULT key_bytes= value_bytes=)
-        load       closed-loop Pod writes: --op create|update --clients N --conns N --total N
-                   [--warmup N [--warmup-seconds S]]
+        load       closed-loop Pod requests: --op create|update|get --clients N --conns N --total N
+                   [--warmup N [--warmup-seconds S]] (get: each client reads its own pod)
         populate   create --pods N benchmark pods with --clients N over --conns N (prints the time taken)
         watch      fan-out: --watchers N over --conns N channels, while one writer creates --pods N [--rate R/s]
+        handshake  new connections: --channels N opened one after another to the first API, each timed
+                   from creation to READY (TCP, TLS handshake, HTTP/2), then closed
+        grant-token  as a system:masters client certificate: binds --user NAME to cluster-admin by a
+                   ClusterRoleBinding (NAME-cluster-admin), creates a bearer token for NAME (Auth
+                   CreateToken), waits until the master takes it, and prints the token ("ID.SECRET")
+                   on stdout, alone: it appears nowhere else
 
       options:
         --label NAME         names the result and the objects written (default bench)
@@ -34,21 +42,28 @@ public final class ApiBenchmark implements BenchMain.Bench {
         --max-seconds S      bound on each phase (default 300): a phase ends after its requests or this
                              long, whichever comes first, and reports what it did
         --warmup-seconds S   bound on load's warm-up phase (default 10)
+        --ca-file FILE       TLS, trusting this CA (the cluster's ca.crt); without it, plaintext (--insecure masters)
+        --cert-file FILE     with --key-file: the client certificate to present (e.g. the PKI dir's admin.crt)
+        --key-file FILE
+        --token ID.SECRET    a bearer token sent with every call (TLS only)
 
       Channel i goes to API i mod n; client (or watcher) i uses channel i mod conns.
       Exit status: 0 done; 1 usage or setup error; 2 a phase did not finish in time; 3 every request failed.
       """;
 
   private static final Set<String> FLAGS = Set.of("--apis", "--op", "--clients", "--conns", "--total", "--warmup",
-      "--pods", "--watchers", "--rate", "--label", "--namespace", "--timeout-ms", "--max-seconds", "--warmup-seconds");
+      "--pods", "--watchers", "--rate", "--label", "--namespace", "--timeout-ms", "--max-seconds", "--warmup-seconds",
+      "--ca-file", "--cert-file", "--key-file", "--token", "--channels", "--user");
 
   private final Flags flags;
   private final String label;
   private final long timeoutMs;
   private final double maxSeconds;
+  private final ChannelSecurity security;
 
   private ApiBenchmark(Flags flags) {
     this.flags = flags;
+    this.security = ChannelSecurity.fromFlags(flags);
     this.label = flags.string("--label", "bench");
     this.timeoutMs = flags.positive("--timeout-ms", 10_000);
     this.maxSeconds = flags.positive("--max-seconds", 300);
@@ -56,6 +71,11 @@ public final class ApiBenchmark implements BenchMain.Bench {
 
   public static void main(String[] args) throws InterruptedException {
     BenchMain.run("ApiBenchmark", USAGE, FLAGS, args, ApiBenchmark::new);
+  }
+
+  @Override
+  public ChannelSecurity channelSecurity() {
+    return security;
   }
 
   @Override
@@ -67,6 +87,8 @@ public final class ApiBenchmark implements BenchMain.Bench {
       case "load" -> load(connections.connect(apis, (int) flags.positive("--conns", 1)));
       case "populate" -> populate(connections.connect(apis, (int) flags.positive("--conns", 1)));
       case "watch" -> watch(connections.connect(apis, (int) flags.positive("--conns", 10)));
+      case "handshake" -> handshake(connections, apis.get(0));
+      case "grant-token" -> grantToken(connections, apis);
       default -> throw new IllegalArgumentException("unknown mode " + mode);
     };
   }
@@ -89,7 +111,8 @@ public final class ApiBenchmark implements BenchMain.Bench {
     PodLoad.Op op = switch (flags.string("--op", "create")) {
       case "create" -> PodLoad.Op.CREATE;
       case "update" -> PodLoad.Op.UPDATE;
-      default -> throw new IllegalArgumentException("--op must be create or update");
+      case "get" -> PodLoad.Op.GET;
+      default -> throw new IllegalArgumentException("--op must be create, update or get");
     };
     int clients = (int) flags.positive("--clients", 1);
     PodLoad load = new PodLoad(chs, op, BenchPods::pod, clients, namespace(chs), runId(), timeoutMs);
@@ -143,6 +166,28 @@ public final class ApiBenchmark implements BenchMain.Bench {
     WatchFanout fanout = new WatchFanout(chs, namespace, (int) flags.positive("--watchers", 1000),
         (int) flags.positive("--pods", 1000), rate, timeoutMs);
     return fanout.run(label, maxSeconds) ? 0 : 2;
+  }
+
+  private int handshake(ApiConnections connections, String api) throws InterruptedException {
+    int channels = (int) flags.positive("--channels", 200);
+    LatencyLog.Percentiles p = new ChannelHandshakes(connections, timeoutMs).measure(api, channels, maxSeconds);
+    if (p == null) {
+      return 3;
+    }
+    System.out.printf(Locale.ROOT, "%s handshake (%s): %d new channels, to READY p50 %.2f ms, p99 %.2f ms%n", label,
+        security, p.count(), p.ms(50), p.ms(99));
+    System.out.printf(Locale.ROOT, "RESULT label=%s op=handshake channels=%d p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f"
+        + " max_ms=%.3f%n", label, p.count(), p.ms(50), p.ms(90), p.ms(99), p.maxMs());
+    return p.count() < channels ? 2 : 0;
+  }
+
+  private int grantToken(ApiConnections connections, List<String> apis) throws InterruptedException {
+    String token = new TokenGrant(connections, apis, timeoutMs).grant(flags.require("--user"), maxSeconds);
+    if (token == null) {
+      return 2;
+    }
+    System.out.println(token);  // stdout alone, for the caller to capture
+    return 0;
   }
 
   // ---- setup ----------------------------------------------------------------------------------

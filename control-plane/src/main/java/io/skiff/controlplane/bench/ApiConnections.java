@@ -25,12 +25,27 @@ import java.util.concurrent.TimeUnit;
  */
 final class ApiConnections implements AutoCloseable {
   private final List<ManagedChannel> opened = new ArrayList<>();
+  private final ChannelSecurity security;
+
+  /** Channels that reach the masters as {@code security} says (plaintext, TLS, a bearer token). */
+  ApiConnections(ChannelSecurity security) {
+    this.security = security;
+  }
+
+  ChannelSecurity security() {
+    return security;
+  }
 
   /** {@code count} channels, channel i to API i mod n, each connected (30 s at most). */
   List<ManagedChannel> connect(List<String> apis, int count) throws InterruptedException {
+    return connect(apis, count, security);
+  }
+
+  /** As {@link #connect(List, int)}, with other credentials than the client's own. */
+  List<ManagedChannel> connect(List<String> apis, int count, ChannelSecurity with) throws InterruptedException {
     List<ManagedChannel> channels = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      channels.add(open(apis.get(i % apis.size())));
+      channels.add(open(apis.get(i % apis.size()), with));
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     for (ManagedChannel channel : channels) {
@@ -48,7 +63,7 @@ final class ApiConnections implements AutoCloseable {
   boolean awaitServing(List<String> apis, double maxSeconds) throws InterruptedException {
     long deadline = System.nanoTime() + (long) (maxSeconds * 1e9);
     for (String api : apis) {
-      HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(open(api));
+      HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(open(api, security));
       while (!serving(health)) {
         if (System.nanoTime() - deadline > 0) {
           System.err.printf(Locale.ROOT, "%s not serving within %.0f s%n", api, maxSeconds);
@@ -94,9 +109,11 @@ final class ApiConnections implements AutoCloseable {
     opened.clear();
   }
 
-  private ManagedChannel open(String api) {
-    ManagedChannel channel = NettyChannelBuilder.forAddress(PeerSpec.host(api), PeerSpec.port(api))
-        .usePlaintext()
+  /** A new channel to {@code api}, not yet connected; closed with the others. */
+  ManagedChannel open(String api, ChannelSecurity with) {
+    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(PeerSpec.host(api), PeerSpec.port(api));
+    with.apply(builder);
+    ManagedChannel channel = builder
         .directExecutor()
         // measure the server, not client-side retry buffering
         .disableRetry()

@@ -18,6 +18,11 @@ final class BenchMain {
   interface Bench {
     /** Runs one mode; returns the process's exit status. */
     int run(String mode, ApiConnections connections) throws InterruptedException;
+
+    /** How its channels reach the masters: plaintext unless the client takes TLS flags. */
+    default ChannelSecurity channelSecurity() {
+      return ChannelSecurity.plaintext();
+    }
   }
 
   private BenchMain() {
@@ -33,13 +38,16 @@ final class BenchMain {
       System.exit(args.length == 0 ? 1 : 0);
     }
     int code;
-    try (ApiConnections connections = new ApiConnections()) {
+    try {
       Flags flags = Flags.parse(Arrays.copyOfRange(args, 1, args.length), flagNames);
       if (flags.help()) {
         System.out.print(usage);
         return;
       }
-      code = build.apply(flags).run(args[0], connections);
+      Bench bench = build.apply(flags);
+      try (ApiConnections connections = new ApiConnections(bench.channelSecurity())) {
+        code = bench.run(args[0], connections);
+      }
     } catch (IllegalArgumentException e) {
       System.err.println(tool + ": " + e.getMessage() + " (see --help)");
       code = 1;

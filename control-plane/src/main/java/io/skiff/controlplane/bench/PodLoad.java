@@ -3,6 +3,7 @@ package io.skiff.controlplane.bench;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.skiff.api.v1.GetRequest;
 import io.skiff.api.v1.ObjectMeta;
 import io.skiff.api.v1.Pod;
 import io.skiff.api.v1.PodsGrpc;
@@ -22,12 +23,12 @@ import java.util.concurrent.atomic.LongAdder;
  * A closed-loop load of Pod writes through the API: each client keeps one request outstanding and sends
  * the next when it completes; client i uses channel i mod n. A create writes a new pod (a name never used
  * before by this run, made by the load's {@link Template}); an update changes an annotation of the client's own pod, with the resource_version
- * of its last write as the precondition, as a controller does. Callbacks run on the channels' threads
+ * of its last write as the precondition, as a controller does; a get reads the client's own pod. Callbacks run on the channels' threads
  * (direct executor); a client's state is touched by one callback at a time.
  */
 final class PodLoad {
 
-  enum Op { CREATE, UPDATE }
+  enum Op { CREATE, UPDATE, GET }
 
   /** Makes the pods a load writes; called on a client's thread just before each create is sent. */
   interface Template {
@@ -53,12 +54,13 @@ final class PodLoad {
     }
   }
 
-  /** For updates: each client creates the pod it will update. */
+  /** For updates and gets: each client creates the pod it will update or read. */
   void prepare() {
-    if (op == Op.UPDATE) {
+    if (op != Op.CREATE) {
+      String infix = op == Op.UPDATE ? "-upd-" : "-get-";
       for (Client client : clients) {
         client.current = PodsGrpc.newBlockingStub(client.channel).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
-            .create(template.pod(namespace, runId + "-upd-" + client.index));
+            .create(template.pod(namespace, runId + infix + client.index));
       }
     }
   }
@@ -171,6 +173,9 @@ final class PodLoad {
       Completion done = new Completion(p, System.nanoTime());
       if (op == Op.CREATE) {
         call.create(template.pod(namespace, runId + "-" + index + "-" + seq), done);
+      } else if (op == Op.GET) {
+        ObjectMeta own = current.getMetadata();
+        call.get(GetRequest.newBuilder().setNamespace(own.getNamespace()).setName(own.getName()).build(), done);
       } else {
         Pod last = current;
         ObjectMeta meta = last.getMetadata().toBuilder().putAnnotations("bench.skiff.io/sequence", Long.toString(seq)).build();
