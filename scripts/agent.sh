@@ -15,6 +15,10 @@
 #   SKIFF_PODMAN_SOCKET      Podman's API socket (default /run/skiff/podman.sock)
 #   SKIFF_RUN_DIR            pid and log (default: .run/agent in the repo, gitignored)
 #   SKIFF_JAVA_OPTS          JVM options (default "-XX:+UseParallelGC")
+#   SKIFF_JOIN_TOKEN, SKIFF_CA_CERT_HASH  a join-agent token and the CA's hash (skiff token create
+#                            --purpose join-agent): on first start the agent fetches its certificate
+#                            into $SKIFF_RUN_DIR/pki with them; later starts use it
+#   SKIFF_INSECURE=1         plaintext, for masters started with --insecure
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -37,7 +41,9 @@ ENDPOINTS=127.0.0.1:$PORT
 source "$ROOT/scripts/lib/cluster.sh"
 
 listen_addresses() { echo "127.0.0.1:$PORT"; }
-server_args() { echo "--node-name $1 --masters $MASTERS --port $PORT --podman-socket $SOCKET"; }
+if [[ ${SKIFF_INSECURE:-0} == 1 ]]; then SECURITY="--insecure"; else
+  SECURITY="--cert-dir $RUN_DIR/pki${SKIFF_JOIN_TOKEN:+ --token $SKIFF_JOIN_TOKEN}${SKIFF_CA_CERT_HASH:+ --ca-cert-hash $SKIFF_CA_CERT_HASH}"; fi
+server_args() { echo "--node-name $1 --masters $MASTERS --port $PORT --podman-socket $SOCKET $SECURITY"; }
 healthy() { port_open "127.0.0.1:$PORT"; }
 describe() { printf 'node %-20s port %-6s masters %s' "$1" "$PORT" "$MASTERS"; }
 

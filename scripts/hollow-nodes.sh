@@ -18,6 +18,9 @@
 #   SKIFF_HOLLOW_LABELS      labels on every node, K=V,... (default none)
 #   SKIFF_HOLLOW_PORT        the nodes' shared log server, which the masters ask for logs (default 10350)
 #   SKIFF_RUN_DIR            pid and log (default: .run/hollow-nodes in the repo, gitignored)
+#   SKIFF_PKI                the masters' PKI directory: the nodes call them with its admin certificate
+#                            (default: .run/master-cluster/pki, as scripts/master-cluster.sh makes it)
+#   SKIFF_INSECURE=1         plaintext, for masters started with --insecure
 #   SKIFF_HOLLOW_WAIT_SECONDS how long `up` waits for every node to register (default 300)
 #   SKIFF_JAVA_OPTS          JVM options (default "-XX:+UseParallelGC", plus the hollow nodes' quiet logging)
 set -euo pipefail
@@ -42,11 +45,14 @@ ENDPOINTS=127.0.0.1:$PORT
 # shellcheck source=lib/cluster.sh
 source "$ROOT/scripts/lib/cluster.sh"
 
+PKI=${SKIFF_PKI:-$ROOT/.run/master-cluster/pki}
+if [[ ${SKIFF_INSECURE:-0} == 1 ]]; then SECURITY="--insecure"; else
+  SECURITY="--ca-file $PKI/ca.crt --cert-file $PKI/admin.crt --key-file $PKI/admin.key"; fi
 listen_addresses() { echo "127.0.0.1:$PORT"; }
 server_args() {
   echo "--prefix $1 --masters $MASTERS --count $COUNT --cpu ${SKIFF_HOLLOW_CPU:-4}" \
     "--memory ${SKIFF_HOLLOW_MEMORY:-16Gi} --pods ${SKIFF_HOLLOW_PODS:-110} --port $PORT" \
-    "${SKIFF_HOLLOW_LABELS:+--labels $SKIFF_HOLLOW_LABELS}"
+    "${SKIFF_HOLLOW_LABELS:+--labels $SKIFF_HOLLOW_LABELS} $SECURITY"
 }
 # healthy once every node has registered: the process says so in its log, after its latest start
 healthy() {

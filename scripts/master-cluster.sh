@@ -17,9 +17,13 @@
 #   SKIFF_JAVA_OPTS          JVM options for every master (default "-XX:+UseParallelGC")
 #   SKIFF_MASTER_WAIT_SECONDS how long `up` waits for every master (default 90)
 #   SKIFF_MASTER_STOP_SECONDS how long `down` waits after TERM before KILL (default 15)
+#   SKIFF_INSECURE=1         plaintext and no authentication (the masters warn); default: TLS
 #
-# A master is healthy when its store endpoint answers `etcdctl endpoint health` and its API
-# port accepts connections (it opens only once its watch caches are loaded).
+# Secure by default: the masters share one PKI directory, $SKIFF_RUN_DIR/pki (the first to start
+# creates the cluster CA there; each issues its own certificate; admin.crt/admin.key are the
+# administrator's client certificate). A master is healthy when its store endpoint answers
+# `etcdctl endpoint health` (with the admin certificate) and its API port accepts connections (it
+# opens only once its watch caches are loaded).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -49,12 +53,15 @@ ENDPOINTS=${ENDPOINTS%,}
 source "$ROOT/scripts/lib/cluster.sh"
 
 listen_addresses() { echo "${RAFT_ADDR[$1]} ${CLIENT_ADDR[$1]} ${API_ADDR[$1]}"; }
+PKI=$RUN_DIR/pki
+if [[ ${SKIFF_INSECURE:-0} == 1 ]]; then SECURITY="--insecure" ETCDCTL_TLS=(); else
+  SECURITY="--pki-dir $PKI" ETCDCTL_TLS=(--cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key"); fi
 server_args() {
-  echo "--id $1 --peers $PEERS --data-dir $RUN_DIR/data/$1 --api-address ${API_ADDR[$1]}"
+  echo "--id $1 --peers $PEERS --data-dir $RUN_DIR/data/$1 --api-address ${API_ADDR[$1]} $SECURITY"
 }
 healthy() {
-  port_open "${API_ADDR[$1]}" \
-    && etcdctl --endpoints="${CLIENT_ADDR[$1]}" --dial-timeout=2s --command-timeout=3s endpoint health >/dev/null 2>&1
+  port_open "${API_ADDR[$1]}" && etcdctl --endpoints="${CLIENT_ADDR[$1]}" "${ETCDCTL_TLS[@]}" --dial-timeout=2s \
+    --command-timeout=3s endpoint health >/dev/null 2>&1
 }
 describe() { printf 'raft %-16s store %-16s api %-16s' "${RAFT_ADDR[$1]}" "${CLIENT_ADDR[$1]}" "${API_ADDR[$1]}"; }
 

@@ -29,12 +29,15 @@ bash scripts/server.sh up
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 skiff() { echo "\$ skiff $*"; scripts/skiff "$@"; }
 
-say "The skiff command's context: the all-in-one's API"
-skiff config set-context local --endpoints 127.0.0.1:6443 --namespace default
+NODE=${SKIFF_NODE_NAME:-$(hostname | tr '[:upper:]' '[:lower:]')}
+PKI=${SKIFF_RUN_DIR:-$ROOT/.run/server}/data/$NODE/pki
+say "The skiff command's context: the all-in-one's API, over TLS, as the admin (a client certificate)"
+skiff config set-context local --endpoints 127.0.0.1:6443 --namespace default --certificate-authority "$PKI/ca.crt" \
+  --client-certificate "$PKI/admin.crt" --client-key "$PKI/admin.key"
 skiff config use-context local
+skiff auth whoami
 
 say "This machine is a node of the cluster"
-NODE=${SKIFF_NODE_NAME:-$(hostname | tr '[:upper:]' '[:lower:]')}
 for _ in $(seq 60); do
   scripts/skiff get node "$NODE" 2>/dev/null | grep -qw Ready && break
   sleep 0.5
@@ -56,7 +59,7 @@ done
 first_pod=$(scripts/skiff get pods -l app=hello -o name | head -1)
 skiff logs "$first_pod" --tail 3
 
-cat <<'NEXT'
+cat <<NEXT
 
 Skiff is up: an all-in-one cluster (API on :6443, a node agent for this machine), running the
 Deployment "hello". Try:
@@ -67,7 +70,10 @@ Deployment "hello". Try:
   scripts/skiff rollout restart deployment/hello && scripts/skiff rollout status deployment/hello
   scripts/skiff apply -f examples/                    # more workloads
   scripts/skiff get events
-  ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:2379 get /registry --prefix --keys-only
+  scripts/skiff token create --user alice --role view -n default   # a read-only user's bearer token
+  scripts/skiff token create --purpose join-agent                   # prints the line that joins a worker
+  etcdctl --endpoints=127.0.0.1:2379 --cacert $PKI/ca.crt --cert $PKI/admin.crt --key $PKI/admin.key \\
+      get /registry --prefix --keys-only
   bash scripts/quickstart.sh down [--wipe]            # stop it; --wipe deletes its data and containers
 For three masters and two agents: scripts/cluster-up.sh (see the README).
 NEXT

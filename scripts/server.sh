@@ -10,6 +10,9 @@
 #   scripts/server.sh status          show whether it runs and answers
 #
 # Ports: API 0.0.0.0:6443, store (etcd API) 127.0.0.1:2379, Raft 127.0.0.1:2380, agent 10250.
+# Secure by default: the cluster CA and certificates are in $SKIFF_RUN_DIR/data/NODE/pki, and the
+# admin's CLI config in $SKIFF_RUN_DIR/data/NODE/admin.yaml (skiff --config FILE, or the quickstart's
+# context "local"). SKIFF_INSECURE=1: plaintext and no authentication (the server warns).
 #
 # Environment:
 #   SKIFF_NODE_NAME          the node's name (default: this machine's hostname, lower-cased)
@@ -39,7 +42,7 @@ source "$ROOT/scripts/lib/cluster.sh"
 listen_addresses() { echo "127.0.0.1:6443 $STORE $RAFT 127.0.0.1:$AGENT_PORT"; }
 server_args() {
   echo "server --node-name $1 --data-dir $RUN_DIR/data/$1 --api-address $API --store-address $STORE" \
-    "--raft-address $RAFT --agent-port $AGENT_PORT --podman-socket $SOCKET"
+    "--raft-address $RAFT --agent-port $AGENT_PORT --podman-socket $SOCKET$([[ ${SKIFF_INSECURE:-0} == 1 ]] && echo " --insecure")"
 }
 healthy() { port_open 127.0.0.1:6443 && port_open "127.0.0.1:$AGENT_PORT"; }
 describe() { printf 'node %-20s api %s store %s agent %s' "$1" "$API" "$STORE" "$AGENT_PORT"; }

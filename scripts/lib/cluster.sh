@@ -152,8 +152,8 @@ cmd_down() {
   rm -f "$RUN_DIR"/pids/*.pid 2>/dev/null || true
 
   if $wipe; then
-    rm -rf "$RUN_DIR/data"
-    log "deleted $RUN_DIR/data"
+    rm -rf "$RUN_DIR/data" "$RUN_DIR/pki"
+    log "deleted $RUN_DIR/data and its certificates"
   fi
 }
 

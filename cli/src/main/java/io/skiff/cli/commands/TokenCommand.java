@@ -111,8 +111,13 @@ public final class TokenCommand implements Runnable {
           out().println("  skiff agent --masters " + endpoints + " --token " + response.getBearer()
               + " --ca-cert-hash " + response.getCaCertHash());
         }
-        case "join-master" -> out().println("The cluster CA's hash: " + response.getCaCertHash()
-            + " (a new master joins with the token and this hash)");
+        case "join-master" -> {
+          out().println("The cluster CA's hash: " + response.getCaCertHash());
+          out().println("Join a new master (on its machine, with its own addresses) with:");
+          out().println("  skiff server --join --server " + endpoints + " --token " + response.getBearer()
+              + " --ca-cert-hash " + response.getCaCertHash()
+              + " --node-name ID --raft-address HOST:2380 --store-address HOST:2379");
+        }
         default -> out().println("Use it with: skiff config set-context " + user + " --endpoints=" + endpoints
             + " --certificate-authority=CA_FILE --token=" + response.getBearer());
       }
