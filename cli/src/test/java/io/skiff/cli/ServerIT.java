@@ -2,17 +2,18 @@ package io.skiff.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.skiff.cli.testing.ServerProcess.freePort;
+import static io.skiff.cli.testing.ServerProcess.until;
 
 import io.skiff.cli.testing.PackagedSkiff;
+import io.skiff.cli.testing.ServerProcess;
 import io.skiff.cli.testing.Skiff;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,12 +40,12 @@ class ServerIT {
   @TempDir
   Path dir;
   private final String node = "server-it-" + UUID.randomUUID().toString().substring(0, 6);
-  private Process server;
+  private ServerProcess server;
 
   @AfterEach
   void stop() throws Exception {
     if (server != null) {
-      server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      server.close();
     }
     // whatever this node's agent left in Podman, whatever the outcome
     List<String> pods = podman("pod", "ps", "-q", "--filter", "label=io.skiff.node=" + node);
@@ -60,11 +59,11 @@ class ServerIT {
   @Test
   void runsTheQuickstartWorkloadAndKeepsItAcrossARestart() throws Exception {
     int api = freePort();
-    String[] flags = {"server", "--data-dir", dir.resolve("data").toString(), "--node-name", node,
+    String[] flags = {"--data-dir", dir.resolve("data").toString(), "--node-name", node,
         "--api-address", "127.0.0.1:" + api, "--store-address", "127.0.0.1:" + freePort(),
         "--raft-address", "127.0.0.1:" + freePort(), "--agent-port", Integer.toString(freePort()),
         "--write-config", dir.resolve("config").toString()};
-    server = startServer(flags);
+    server = ServerProcess.start(dir, "server.log", node, flags);
     // secure by default: the server wrote the admin's context (TLS, client certificate) into skiff's config
     Skiff.Result whoami = skiff("auth", "whoami");
     assertEquals(0, whoami.code(), whoami.err());
@@ -86,10 +85,9 @@ class ServerIT {
     }
     List<String> containers = podman("ps", "-q", "--no-trunc", "--filter", "label=io.skiff.node=" + node);
 
-    server.destroy(); // SIGTERM: the agent stops, the containers keep running
-    assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server stops on SIGTERM");
+    assertTrue(server.stop(), "the server stops on SIGTERM"); // the agent stops, the containers keep running
     assertEquals(containers, podman("ps", "-q", "--no-trunc", "--filter", "label=io.skiff.node=" + node));
-    server = startServer(flags);
+    server = ServerProcess.start(dir, "server.log", node, flags);
     until(() -> skiff("get", "node", node).out().contains(" Ready "), "node " + node + " Ready again");
     until(() -> skiff("get", "deployment", "hello").out().contains(" 2/2 "), "hello 2/2 again");
     assertEquals(pods, podIps(), "the same pods, at the same addresses");
@@ -101,31 +99,6 @@ class ServerIT {
     assertEquals(0, skiff("delete", "deployment", "hello").code());
     until(() -> podman("ps", "-aq", "--filter", "label=io.skiff.node=" + node).isEmpty(),
         "the garbage collector and the agent removed hello's containers");
-  }
-
-  /** Polls {@code condition} twice a second: each poll may start a command. */
-  private static void until(Callable<Boolean> condition, String what) {
-    Awaitility.await(what).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(condition);
-  }
-
-  private Process startServer(String[] flags) throws IOException {
-    ProcessBuilder builder = new PackagedSkiff(dir).builder(flags).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()));
-    builder.environment().put("SKIFF_JAVA_OPTS", "-Xmx512m");
-    Process process = builder.start();
-    until(() -> {
-      assertTrue(process.isAlive(), () -> "the server exited: " + log());
-      return log().contains("skiff server: node " + node + " ready");
-    }, "the server ready");
-    return process;
-  }
-
-  private String log() {
-    try {
-      return Files.readString(dir.resolve("server.log"), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return e.toString();
-    }
   }
 
   /** Pod name → pod IP of the Deployment's pods, from {@code get pods -o wide}. */
@@ -157,9 +130,4 @@ class ServerIT {
     return out.lines().filter(l -> !l.isBlank()).sorted().toList();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }
