@@ -9,12 +9,15 @@ import io.grpc.StatusRuntimeException;
 import io.skiff.agent.e2e.AgentProcess;
 import io.skiff.agent.e2e.PodmanNode;
 import io.skiff.api.v1.Condition;
+import io.skiff.api.v1.CreateTokenRequest;
+import io.skiff.api.v1.CreateTokenResponse;
 import io.skiff.api.v1.DeleteRequest;
 import io.skiff.api.v1.ListRequest;
 import io.skiff.api.v1.Node;
 import io.skiff.api.v1.Pod;
 import io.skiff.client.ResourceClient;
 import io.skiff.client.ResourceTypes;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +50,17 @@ class AgentGracePeriodProcessTest {
   private final List<AgentProcess> agents = new ArrayList<>();
   private final List<PodmanNode> nodes = new ArrayList<>();
   private Long frozen;
+  /** The agents join as users do: a join-agent token and the CA's pin, each getting its node certificate. */
+  private CreateTokenResponse join;
+  @TempDir
+  Path certDirs;
 
   @BeforeEach
   void start() {
     cluster = MasterSet.start("agent-grace", 1, List.of("--node-monitor-grace-period-s",
         String.valueOf(GRACE_SECONDS), "--pod-eviction-timeout-s", "1"));
+    join = cluster.createToken(cluster.masters.get(0), CreateTokenRequest.newBuilder().setPurpose("join-agent")
+        .setDescription("agent-grace agents").build());
   }
 
   @AfterEach
@@ -127,7 +137,8 @@ class AgentGracePeriodProcessTest {
 
   private AgentProcess startAgent(PodmanNode node) {
     AgentProcess agent = AgentProcess.start("agent-grace", AgentProcess.JVM_OPTIONS, List.of("--masters",
-        cluster.endpoints(), "--node-name", node.node, "--port", String.valueOf(PodmanNode.freePort()),
+        cluster.endpoints(), "--cert-dir", certDirs.resolve(node.node).toString(), "--token", join.getBearer(),
+        "--ca-cert-hash", join.getCaCertHash(), "--node-name", node.node, "--port", String.valueOf(PodmanNode.freePort()),
         "--podman-socket", PodmanNode.socket().toString(), "--backoff-initial-ms", "200", "--backoff-max-ms", "1600"));
     agents.add(agent);
     return agent;

@@ -52,7 +52,7 @@ class BufCurlProcessTest {
   static void start() {
     BufCurl.locate();  // before a master starts: a missing buf fails fast
     master = MasterProcess.start(BufCurlProcessTest.class.getSimpleName());
-    buf = new BufCurl(master.apiTarget(), scratch);
+    buf = new BufCurl(master.apiTarget(), master.adminFiles(), scratch);
   }
 
   @AfterAll
