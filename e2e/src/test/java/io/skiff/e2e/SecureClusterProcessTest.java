@@ -63,7 +63,7 @@ class SecureClusterProcessTest {
   }
 
   @Test
-  void aNodesCertificateCannotUpdateTheStatusOfAnotherNodesPod(@TempDir Path certDir) throws Exception {
+  void aNodesCertificateCannotUpdateTheStatusOfAnotherNodesPod(@TempDir Path certDirs) throws Exception {
     ResourceClient<Pod> adminPods = new ResourceClient<>(cluster.channel(), ResourceTypes.PODS, 10_000);
     Pod theirs = await("a pod bound to node-b").atMost(PATIENCE).ignoreException(StatusRuntimeException.class)
         .until(() -> adminPods.create(Pod.newBuilder()
@@ -72,19 +72,36 @@ class SecureClusterProcessTest {
                 .addContainers(Container.newBuilder().setName("app").setImage("app:1")))
             .build()), p -> p != null);
 
-    cluster.provisionNode("node-a", certDir);
-    Credentials nodeA = Credentials.tls(new PkiDirectory(certDir).files("node"));
-    ResourceClient<Pod> asNodeA = new ResourceClient<>(cluster.channel(nodeA), ResourceTypes.PODS, 10_000);
-    Pod forged = theirs.toBuilder().setStatus(PodStatus.newBuilder().setPhase("Failed").setMessage("forged")).build();
+    ResourceClient<Pod> asNodeA = asNode("node-a", certDirs.resolve("node-a"));
+    ResourceClient<Pod> asNodeB = asNode("node-b", certDirs.resolve("node-b"));
+    // node-b writes its pod's status as its agent does: metadata and status only
+    Pod running = asNodeB.updateStatus(statusOnly(theirs, PodStatus.newBuilder().setPhase("Running").build()));
+    assertEquals("Running", running.getStatus().getPhase());
 
-    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> asNodeA.updateStatus(forged));
-    assertEquals(Status.Code.PERMISSION_DENIED, refused.getStatus().getCode(), refused.toString());
-    assertEquals("node \"node-a\" cannot update-status pods in namespace \"default\": pod \"on-node-b\" is not bound "
-        + "to it", refused.getStatus().getDescription());
+    PodStatus forged = PodStatus.newBuilder().setPhase("Failed").setMessage("forged").build();
+    for (Pod attempt : List.of(statusOnly(running, forged), running.toBuilder().setStatus(forged).build())) {
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> asNodeA.updateStatus(attempt));
+      assertEquals(Status.Code.PERMISSION_DENIED, refused.getStatus().getCode(), refused.toString());
+      assertEquals("node \"node-a\" cannot update-status pods in namespace \"default\": pod \"on-node-b\" is not "
+          + "bound to it", refused.getStatus().getDescription());
+    }
 
     Pod after = adminPods.get("default", "on-node-b");
-    assertEquals(theirs.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion(), "nothing written");
-    assertEquals(theirs.getStatus(), after.getStatus());
+    assertEquals(running.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion(), "nothing written");
+    assertEquals(running.getStatus(), after.getStatus());
+  }
+
+  /** Pods as node {@code node} sees them, with a node certificate provisioned into {@code certDir}. */
+  private static ResourceClient<Pod> asNode(String node, Path certDir) throws Exception {
+    cluster.provisionNode(node, certDir);
+    Credentials credentials = Credentials.tls(new PkiDirectory(certDir).files("node"));
+    return new ResourceClient<>(cluster.channel(credentials), ResourceTypes.PODS, 10_000);
+  }
+
+  private static Pod statusOnly(Pod pod, PodStatus status) {
+    ObjectMeta meta = pod.getMetadata();
+    return Pod.newBuilder().setMetadata(ObjectMeta.newBuilder().setNamespace(meta.getNamespace())
+        .setName(meta.getName()).setUid(meta.getUid())).setStatus(status).build();
   }
 
   @Test

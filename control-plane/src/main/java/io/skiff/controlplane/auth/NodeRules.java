@@ -65,7 +65,10 @@ final class NodeRules {
     if (!request.boundNode().get().filter(node::equals).isPresent()) {
       return notBound;
     }
-    if (verb == Verb.UPDATE_STATUS && request.newNode() != null && !request.newNode().equals(node)) {
+    // a status write keeps the stored spec; one that names no node (an agent sends metadata and status
+    // only) moves nothing, one that names another node is refused all the same
+    if (verb == Verb.UPDATE_STATUS && request.newNode() != null && !request.newNode().isEmpty()
+        && !request.newNode().equals(node)) {
       return notBound;
     }
     return null;

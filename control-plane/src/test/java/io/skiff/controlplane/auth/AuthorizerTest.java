@@ -182,6 +182,9 @@ class AuthorizerTest {
     // a status update may not move the pod to itself either
     assertTrue(asNode(AccessRequest.of(Verb.UPDATE_STATUS, ResourceTypes.PODS, "default", "web")
         .withBoundNode(() -> Optional.of("n1")).withNewNode("n2")).isPresent());
+    // the agent's status write carries metadata and status only: no spec, no node, nothing moved
+    assertEquals(Optional.empty(), asNode(AccessRequest.of(Verb.UPDATE_STATUS, ResourceTypes.PODS, "default", "web")
+        .withBoundNode(() -> Optional.of("n1")).withNewNode("")));
     for (Verb verb : List.of(Verb.CREATE, Verb.UPDATE, Verb.LOGS)) {
       assertTrue(asNode(AccessRequest.of(verb, ResourceTypes.PODS, "default", "web")
           .withBoundNode(() -> Optional.of("n1"))).isPresent(), verb.text());
