@@ -2,9 +2,12 @@ package io.skiff.e2e;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.skiff.agent.e2e.AgentProcess;
 import io.skiff.agent.e2e.PodmanNode;
@@ -15,8 +18,11 @@ import io.skiff.api.v1.DeleteRequest;
 import io.skiff.api.v1.ListRequest;
 import io.skiff.api.v1.Node;
 import io.skiff.api.v1.Pod;
+import io.skiff.api.v1.PodStatus;
+import io.skiff.client.Credentials;
 import io.skiff.client.ResourceClient;
 import io.skiff.client.ResourceTypes;
+import io.skiff.pki.PkiDirectory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * longer than the node grace period: its node goes NotReady, its pods are evicted and replaced on
  * the other node, where they run. Thawed, the agent finds its pods deleted and stops their
  * containers, so no pod runs twice. One master (with short node timeouts) is enough here: this is
- * about the node lifecycle, not about masters failing.
+ * about the node lifecycle, not about masters failing. The agents join with a join-agent token, as
+ * users add nodes, and the frozen node's certificate cannot write the status of its replacement pods.
  */
 @Tag("process")
 class AgentGracePeriodProcessTest {
@@ -113,6 +120,7 @@ class AgentGracePeriodProcessTest {
     for (Pod pod : replacements) {
       assertEquals(1, second.appContainers(pod.getMetadata().getName()).size(), pod.getMetadata().getName());
     }
+    assertFirstNodeCannotWriteTheStatusOf(replacements.get(0), first, second);
 
     // thawed, the agent stops the evicted pods' containers and lets them go: no pod runs twice
     Signals.resume(frozen);
@@ -133,6 +141,25 @@ class AgentGracePeriodProcessTest {
     apps.deployments.delete(DeleteRequest.newBuilder().setNamespace("default").setName(app).build());
     await("the pods of " + app + " gone").atMost(PATIENCE).ignoreException(StatusRuntimeException.class)
         .until(() -> apps.podsOf(app).isEmpty());
+  }
+
+  /**
+   * The first agent's own credential — the node certificate it got by joining — is refused the status
+   * of a pod bound to the second node, and nothing it tried is written.
+   */
+  private void assertFirstNodeCannotWriteTheStatusOf(Pod theirs, PodmanNode first, PodmanNode second) {
+    Credentials firstNode = Credentials.tls(new PkiDirectory(certDirs.resolve(first.node)).files("node"));
+    ResourceClient<Pod> asFirst = new ResourceClient<>(cluster.channel(firstNode), ResourceTypes.PODS, 10_000);
+    PodStatus forged = PodStatus.newBuilder().setPhase("Failed").setMessage("forged by " + first.node).build();
+    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+        () -> asFirst.updateStatus(theirs.toBuilder().setStatus(forged).build()));
+    assertEquals(Status.Code.PERMISSION_DENIED, refused.getStatus().getCode(), refused.toString());
+    assertEquals("node \"" + first.node + "\" cannot update-status pods in namespace \"default\": pod \""
+        + theirs.getMetadata().getName() + "\" is not bound to it", refused.getStatus().getDescription());
+    Pod stored = new ResourceClient<>(cluster.channel(), ResourceTypes.PODS, 10_000)
+        .get("default", theirs.getMetadata().getName());
+    assertEquals(second.node, stored.getSpec().getNodeName());
+    assertNotEquals("forged by " + first.node, stored.getStatus().getMessage(), "nothing written");
   }
 
   private AgentProcess startAgent(PodmanNode node) {
