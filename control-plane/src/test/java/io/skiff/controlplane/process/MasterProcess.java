@@ -127,7 +127,11 @@ public final class MasterProcess implements AutoCloseable {
   /** Whether masters are started as users run them (TLS, authenticated) or with {@code --insecure}. */
   public enum Security {
     TLS,
-    /** Plaintext, every caller cluster-admin: only for tests about something else that need plaintext. */
+    /**
+     * Plaintext, every caller cluster-admin: only for a test about something else that needs plaintext
+     * (a tool that cannot speak TLS, say). None needs it today: etcdctl, buf curl, the agents and the
+     * client library all take the cluster's certificates.
+     */
     INSECURE
   }
 
