@@ -4,14 +4,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.skiff.client.Credentials;
 import io.skiff.client.Endpoints;
 import io.skiff.client.MasterChannels;
 import io.skiff.pki.PkiDirectory;
 import io.skiff.pki.TlsFiles;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -42,8 +42,10 @@ import org.awaitility.core.ConditionTimeoutException;
  * directory ({@code --pki-dir}), where the first of them creates the cluster CA and each its own and
  * the admin certificate; tests call them with {@link #adminFiles()} ({@link #channel()},
  * {@link #channelToAll}). {@link Security#INSECURE} starts plaintext masters ({@code --insecure}),
- * only for tests about something other than security that need plaintext. {@link #close} kills the process
- * (SIGKILL) and deletes its data; {@link #kill} is a crash that keeps the data, and {@link #restart}
+ * only for tests about something other than security that need plaintext.
+ *
+ * <p>{@link #close} kills the process (SIGKILL) and deletes its data (and the shared PKI directory
+ * with the cluster's last master); {@link #kill} is a crash that keeps the data, and {@link #restart}
  * starts the same master again (same command line, ports and data directory). Not thread-safe; one
  * test class owns its masters.
  */
