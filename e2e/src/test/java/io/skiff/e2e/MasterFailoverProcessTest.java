@@ -15,7 +15,6 @@ import io.skiff.api.v1.Node;
 import io.skiff.api.v1.NodeSpec;
 import io.skiff.api.v1.ObjectMeta;
 import io.skiff.api.v1.Pod;
-import io.skiff.client.Credentials;
 import io.skiff.client.Endpoints;
 import io.skiff.client.ResourceClient;
 import io.skiff.client.ResourceTypes;
@@ -57,8 +56,9 @@ class MasterFailoverProcessTest {
   @BeforeAll
   static void startCluster() throws Exception {
     cluster = MasterSet.start("master-failover", List.of("--leader-lease-ms", "1500"));
+    // hollow nodes are many nodes in one client: they call as the administrator
     hollow = new HollowNodes(AgentConfig.defaults(Endpoints.parse(cluster.endpoints()), "unused").withPort(0), 0,
-        Credentials.insecure());
+        cluster.admin());
     hollow.start("hollow", HOLLOW_NODES, 4, 8L << 30);
     new ResourceClient<>(cluster.channel(), ResourceTypes.NODES, 10_000).create(Node.newBuilder()
         .setMetadata(ObjectMeta.newBuilder().setName(PARKED_NODE))

@@ -4,17 +4,29 @@ import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.skiff.api.v1.AuthGrpc;
 import io.skiff.api.v1.ClusterGrpc;
+import io.skiff.api.v1.CreateTokenRequest;
+import io.skiff.api.v1.CreateTokenResponse;
 import io.skiff.api.v1.Lease;
 import io.skiff.api.v1.Member;
 import io.skiff.api.v1.MembersRequest;
 import io.skiff.api.v1.MembersResponse;
+import io.skiff.api.v1.WhoAmIRequest;
+import io.skiff.api.v1.WhoAmIResponse;
+import io.skiff.client.Credentials;
 import io.skiff.client.Endpoints;
 import io.skiff.client.MasterChannels;
 import io.skiff.client.ResourceClient;
 import io.skiff.client.ResourceTypes;
 import io.skiff.controlplane.process.MasterProcess;
+import io.skiff.pki.CertificateAuthority;
+import io.skiff.pki.CertificateSpec;
+import io.skiff.pki.PkiDirectory;
+import io.skiff.pki.TlsFiles;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,14 +69,97 @@ final class MasterSet implements AutoCloseable {
     return masters.stream().map(MasterProcess::apiTarget).collect(Collectors.joining(","));
   }
 
-  /** A channel over every master, as the client library opens it (fails over, retries UNAVAILABLE). */
-  ManagedChannel channel() {
-    return keep(MasterChannels.openInsecure(Endpoints.parse(endpoints())));
+  /** The administrator's certificate (group system:masters) and the cluster CA. */
+  TlsFiles adminFiles() {
+    return masters.get(0).adminFiles();
   }
 
-  /** A channel to {@code master} alone. */
+  /** The administrator's credentials: what the tests call with unless they are about who calls. */
+  Credentials admin() {
+    return masters.get(0).adminCredentials();
+  }
+
+  /** Credentials of a user's bearer token ("ID.SECRET"), over TLS trusting the cluster CA. */
+  Credentials token(String bearer) {
+    return Credentials.tls(masters.get(0).pki().trustOnly()).withToken(bearer);
+  }
+
+  /** A channel over every master as the administrator, as the client library opens it (fails over, retries UNAVAILABLE). */
+  ManagedChannel channel() {
+    return channel(admin());
+  }
+
+  /** A channel over every master with {@code credentials}. */
+  ManagedChannel channel(Credentials credentials) {
+    return keep(MasterChannels.open(Endpoints.parse(endpoints()), credentials));
+  }
+
+  /** A channel to {@code master} alone, as the administrator. */
   ManagedChannel channelTo(MasterProcess master) {
-    return keep(NettyChannelBuilder.forTarget(master.apiTarget()).usePlaintext().build());
+    return keep(master.channel());
+  }
+
+  /** A channel to {@code master} alone with {@code credentials}. */
+  ManagedChannel channelTo(MasterProcess master, Credentials credentials) {
+    return keep(master.channel(credentials));
+  }
+
+  /** Auth/CreateToken as the administrator, through {@code via}. */
+  CreateTokenResponse createToken(MasterProcess via, CreateTokenRequest request) {
+    return AuthGrpc.newBlockingStub(channelTo(via)).withDeadlineAfter(30, TimeUnit.SECONDS).createToken(request);
+  }
+
+  /** A bearer token ("ID.SECRET") for {@code user}, created through {@code via}. */
+  String userToken(MasterProcess via, String user) {
+    return createToken(via, CreateTokenRequest.newBuilder().setPurpose("user").setUser(user)
+        .setDescription("e2e test user").build()).getBearer();
+  }
+
+  /** A bearer token ("ID.SECRET") for {@code user}, created through any master (as a client fails over). */
+  String userToken(String user) {
+    return AuthGrpc.newBlockingStub(channel()).withDeadlineAfter(30, TimeUnit.SECONDS).createToken(
+        CreateTokenRequest.newBuilder().setPurpose("user").setUser(user).setDescription("e2e test user").build())
+        .getBearer();
+  }
+
+  /**
+   * Waits until every running master takes {@code credentials} (Auth/WhoAmI answers): each master learns
+   * of a new token from its own watch of the store, a moment after the token is written.
+   */
+  void awaitAcceptedEverywhere(Credentials credentials) {
+    for (MasterProcess master : masters) {
+      if (master.isAlive()) {
+        await(master.id() + " takes " + credentials).atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+            .ignoreException(StatusRuntimeException.class)
+            .until(() -> whoAmI(master, credentials) != null);
+      }
+    }
+  }
+
+  /** Auth/WhoAmI on {@code master} alone with {@code credentials}. */
+  WhoAmIResponse whoAmI(MasterProcess master, Credentials credentials) {
+    ManagedChannel channel = master.channel(credentials);
+    try {
+      return AuthGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+          .whoAmI(WhoAmIRequest.getDefaultInstance());
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  /**
+   * Makes {@code certDir} an agent's cert dir for node {@code node}, as an administrator provisions
+   * one: {@code node.crt}/{@code node.key} (CN system:node:NODE, O system:nodes) issued by the cluster CA,
+   * and {@code ca.crt}. For agents that do not join with a token.
+   */
+  Path provisionNode(String node, Path certDir) throws IOException {
+    CertificateAuthority ca = masters.get(0).pki().loadCa();
+    PkiDirectory dir = new PkiDirectory(certDir);
+    dir.ensure("node", CertificateSpec.peer("system:node:" + node, List.of("system:nodes"),
+        List.of("127.0.0.1", "localhost", InetAddress.getLocalHost().getHostName()), CertificateSpec.DEFAULT_VALIDITY),
+        ca);
+    dir.installCa(ca.certificate());
+    return certDir;
   }
 
   MasterProcess byId(String id) {
@@ -74,7 +169,7 @@ final class MasterSet implements AutoCloseable {
 
   /** Cluster/Members as {@code master} answers it. */
   MembersResponse members(MasterProcess master) {
-    ManagedChannel channel = NettyChannelBuilder.forTarget(master.apiTarget()).usePlaintext().build();
+    ManagedChannel channel = master.channel();
     try {
       return ClusterGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
           .members(MembersRequest.getDefaultInstance());
@@ -111,7 +206,7 @@ final class MasterSet implements AutoCloseable {
 
   /** The controllers' Lease, read from {@code via}. */
   Lease controllerLease(MasterProcess via) {
-    ManagedChannel channel = NettyChannelBuilder.forTarget(via.apiTarget()).usePlaintext().build();
+    ManagedChannel channel = via.channel();
     try {
       return new ResourceClient<>(channel, ResourceTypes.LEASES, CALL_TIMEOUT_MILLIS)
           .get(CONTROLLER_LEASE_NAMESPACE, CONTROLLER_LEASE);

@@ -10,6 +10,7 @@ import io.skiff.api.v1.ObjectMeta;
 import io.skiff.client.ResourceClient;
 import io.skiff.client.ResourceType;
 import io.skiff.client.ResourceTypes;
+import io.skiff.pki.TlsFiles;
 import io.skiff.proto.etcd.KVGrpc;
 import io.skiff.proto.etcd.RangeRequest;
 import io.skiff.proto.etcd.RangeResponse;
@@ -49,9 +50,12 @@ final class ObjectInventory {
     }
   }
 
-  /** The store's objects (keys, revisions, versions, bytes) at {@code revision}, read through a store endpoint. */
-  static StoreRead store(String storeEndpoint, long revision) {
-    ManagedChannel channel = NettyChannelBuilder.forTarget(storeEndpoint).usePlaintext().build();
+  /**
+   * The store's objects (keys, revisions, versions, bytes) at {@code revision}, read through a store
+   * endpoint over TLS with {@code client}: the etcd port takes group system:masters only (the admin).
+   */
+  static StoreRead store(String storeEndpoint, TlsFiles client, long revision) {
+    ManagedChannel channel = NettyChannelBuilder.forTarget(storeEndpoint).sslContext(client.forClient()).build();
     try {
       RangeResponse response = KVGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
           .range(RangeRequest.newBuilder().setKey(REGISTRY).setRangeEnd(REGISTRY_END).setRevision(revision).build());

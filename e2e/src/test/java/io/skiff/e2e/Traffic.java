@@ -9,6 +9,9 @@ import io.skiff.api.v1.ClusterGrpc;
 import io.skiff.api.v1.MembersRequest;
 import io.skiff.api.v1.Namespace;
 import io.skiff.api.v1.ObjectMeta;
+import io.skiff.api.v1.RoleBinding;
+import io.skiff.api.v1.Subject;
+import io.skiff.client.Credentials;
 import io.skiff.client.ResourceClient;
 import io.skiff.client.ResourceTypes;
 import java.time.Duration;
@@ -41,8 +44,20 @@ final class Traffic implements AutoCloseable {
           .create(Namespace.newBuilder().setMetadata(ObjectMeta.newBuilder().setName(namespace)).build());
       return true;
     });
+    // watcher-1 is a user with a bearer token and the view role in the namespace, as a dashboard
+    // would be; the others and the writer are the administrator
+    String viewer = namespace + "-viewer";
+    await("view for " + viewer).atMost(PATIENCE).ignoreException(StatusRuntimeException.class).until(() -> {
+      new ResourceClient<>(admin, ResourceTypes.ROLE_BINDINGS, 10_000).create(RoleBinding.newBuilder()
+          .setMetadata(ObjectMeta.newBuilder().setNamespace(namespace).setName(viewer)).setRole("view")
+          .addSubjects(Subject.newBuilder().setKind("User").setName(viewer)).build());
+      return true;
+    });
+    Credentials viewerToken = cluster.token(await("a token for " + viewer).atMost(PATIENCE)
+        .ignoreException(StatusRuntimeException.class).until(() -> cluster.userToken(viewer), t -> t != null));
+    cluster.awaitAcceptedEverywhere(viewerToken);
     for (int i = 1; i <= WATCHERS; i++) {
-      ManagedChannel channel = cluster.channel();
+      ManagedChannel channel = i == 1 ? cluster.channel(viewerToken) : cluster.channel();
       channels.put("watcher-" + i, channel);
       watchers.add(new PodWatcher(channel, namespace));
     }

@@ -15,6 +15,7 @@ import io.skiff.api.v1.Pod;
 import io.skiff.controlplane.process.MasterProcess;
 import io.skiff.e2e.ObjectInventory.Listed;
 import io.skiff.e2e.ObjectInventory.StoreRead;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +44,17 @@ class WholeClusterRestartProcessTest {
   private PodmanNode node;
   private AgentProcess agent;
 
+  @TempDir
+  Path certDir;
+
   @BeforeEach
-  void start() {
+  void start() throws Exception {
     cluster = MasterSet.start("whole-restart", List.of("--leader-lease-ms", "1500"));
     node = PodmanNode.open();
+    // a node certificate provisioned from the cluster's CA (the grace-period test joins with a token)
+    cluster.provisionNode(node.node, certDir);
     agent = AgentProcess.start("whole-restart", AgentProcess.JVM_OPTIONS, List.of("--masters", cluster.endpoints(),
-        "--node-name", node.node, "--port", String.valueOf(PodmanNode.freePort()),
+        "--cert-dir", certDir.toString(), "--node-name", node.node, "--port", String.valueOf(PodmanNode.freePort()),
         "--podman-socket", PodmanNode.socket().toString(), "--backoff-initial-ms", "200", "--backoff-max-ms", "1600"));
   }
 
@@ -79,7 +86,7 @@ class WholeClusterRestartProcessTest {
     Map<String, Started> processes = processes(containers);
 
     // the store's objects at one revision, then the API's lists (each at that revision or later)
-    StoreRead before = ObjectInventory.store(cluster.masters.get(0).storeEndpoint(), 0);
+    StoreRead before = ObjectInventory.store(cluster.masters.get(0).storeEndpoint(), cluster.adminFiles(), 0);
     Map<String, Listed> listed = ObjectInventory.list(channel);
     log.info("{} objects in the store at revision {}; the API lists {}", before.kvs().size(), before.revision(),
         listed.size());
@@ -94,7 +101,7 @@ class WholeClusterRestartProcessTest {
 
     // the store holds exactly what it held, on every member
     for (MasterProcess master : cluster.masters) {
-      assertEquals(before.kvs(), ObjectInventory.store(master.storeEndpoint(), before.revision()).kvs(),
+      assertEquals(before.kvs(), ObjectInventory.store(master.storeEndpoint(), cluster.adminFiles(), before.revision()).kvs(),
           master.id() + "'s store at revision " + before.revision());
     }
     // the API serves every object, same uid; a new resourceVersion only for what was written since its list

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * @param name the object's name ("" for list and watch)
  * @param selectedNode the value of {@code spec.nodeName} the call's field selector requires, if any
  * @param boundNode the node the stored pod is bound to ("" unbound); empty when there is no such pod
- * @param newNode for a pod's update-status: the node the new object names; null otherwise
+ * @param newNode for a pod's update-status: the node the new object names ("" when it has no spec);
+ *     null otherwise
  */
 public record AccessRequest(
     Verb verb,

@@ -65,7 +65,8 @@ final class NodeRules {
     if (!request.boundNode().get().filter(node::equals).isPresent()) {
       return notBound;
     }
-    // the registry takes only the status from an update-status; a node it names must still be this one
+    // a status write keeps the stored spec; one that names no node (an agent sends metadata and status
+    // only) moves nothing, one that names another node is refused all the same
     if (verb == Verb.UPDATE_STATUS && request.newNode() != null && !request.newNode().isEmpty()
         && !request.newNode().equals(node)) {
       return notBound;

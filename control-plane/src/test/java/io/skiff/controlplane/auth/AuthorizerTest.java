@@ -182,7 +182,7 @@ class AuthorizerTest {
     // a status update may not move the pod to itself either
     assertTrue(asNode(AccessRequest.of(Verb.UPDATE_STATUS, ResourceTypes.PODS, "default", "web")
         .withBoundNode(() -> Optional.of("n1")).withNewNode("n2")).isPresent());
-    // the agent sends metadata and status only (the registry keeps the stored spec): allowed for its own pod
+    // the agent's status write carries metadata and status only: no spec, no node, nothing moved
     assertEquals(Optional.empty(), asNode(AccessRequest.of(Verb.UPDATE_STATUS, ResourceTypes.PODS, "default", "web")
         .withBoundNode(() -> Optional.of("n1")).withNewNode("")));
     for (Verb verb : List.of(Verb.CREATE, Verb.UPDATE, Verb.LOGS)) {

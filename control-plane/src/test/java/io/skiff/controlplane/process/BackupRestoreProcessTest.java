@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.skiff.api.v1.ClusterGrpc;
 import io.skiff.api.v1.GetRequest;
 import io.skiff.api.v1.MembersRequest;
 import io.skiff.api.v1.Namespace;
 import io.skiff.api.v1.NamespacesGrpc;
 import io.skiff.api.v1.ObjectMeta;
+import io.skiff.pki.TlsFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,15 +34,19 @@ class BackupRestoreProcessTest {
     Path file = scratch.resolve("cluster.snap");
     Namespace saved;
     try (MasterProcess source = MasterProcess.start("backup-source")) {
-      ManagedChannel channel = channel(source);
+      ManagedChannel channel = source.channel();
       try {
         saved = NamespacesGrpc.newBlockingStub(channel).create(Namespace.newBuilder()
             .setMetadata(ObjectMeta.newBuilder().setName("kept").putLabels("team", "a")).build());
       } finally {
         channel.shutdownNow();
       }
-      Process etcdctl = new ProcessBuilder("etcdctl", "--endpoints", source.storeEndpoint(), "snapshot", "save",
-          file.toString()).redirectErrorStream(true).start();
+      // the store port takes the administrator's certificate (group system:masters) only
+      TlsFiles admin = source.adminFiles();
+      Process etcdctl = new ProcessBuilder("etcdctl", "--endpoints", "https://" + source.storeEndpoint(),
+          "--cacert", admin.trustedCa().toString(), "--cert", admin.certificate().toString(),
+          "--key", admin.privateKey().toString(), "snapshot", "save", file.toString())
+          .redirectErrorStream(true).start();
       assertTrue(etcdctl.waitFor(60, TimeUnit.SECONDS), "etcdctl snapshot save finished");
       String output = new String(etcdctl.getInputStream().readAllBytes());
       assertEquals(0, etcdctl.exitValue(), output);
@@ -54,7 +58,7 @@ class BackupRestoreProcessTest {
     List<ManagedChannel> channels = new ArrayList<>();
     try {
       for (MasterProcess master : restored) {
-        ManagedChannel channel = channel(master);
+        ManagedChannel channel = master.channel();
         channels.add(channel);
         Namespace read = NamespacesGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
             .get(GetRequest.newBuilder().setName("kept").build());
@@ -71,7 +75,4 @@ class BackupRestoreProcessTest {
     }
   }
 
-  private static ManagedChannel channel(MasterProcess master) {
-    return NettyChannelBuilder.forTarget(master.apiTarget()).usePlaintext().build();
-  }
 }

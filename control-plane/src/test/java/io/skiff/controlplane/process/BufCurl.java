@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import io.skiff.pki.TlsFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Runs {@code buf curl} (the Buf CLI, from npm) as a subprocess against one gRPC server, over plain-text
- * HTTP/2 with the gRPC protocol and the schema from server reflection. Every call is bounded in time.
+ * Runs {@code buf curl} (the Buf CLI, from npm) as a subprocess against one gRPC server, over TLS with
+ * a client certificate (or plain-text HTTP/2 for an --insecure server), with the gRPC protocol and the
+ * schema from server reflection. Every call is bounded in time.
  */
 final class BufCurl {
 
@@ -44,11 +46,20 @@ final class BufCurl {
   private final Path buf;
   private final String baseUrl;
   private final Path scratch;
+  /** How to reach the server: TLS flags (CA, client certificate and key), or HTTP/2 without TLS. */
+  private final List<String> transport;
 
-  /** Calls the plain-text gRPC server at {@code target} (host:port); keeps output files in {@code scratch}. */
-  BufCurl(String target, Path scratch) {
+  /**
+   * Calls the gRPC server at {@code target} (host:port) over TLS, trusting {@code tls}' CA and
+   * authenticating with its certificate; null {@code tls} for a plain-text server. Keeps output
+   * files in {@code scratch}.
+   */
+  BufCurl(String target, TlsFiles tls, Path scratch) {
     this.buf = locate();
-    this.baseUrl = "http://" + target;
+    this.baseUrl = (tls == null ? "http://" : "https://") + target;
+    this.transport = tls == null ? List.of("--http2-prior-knowledge")
+        : List.of("--cacert", tls.trustedCa().toString(), "--cert", tls.certificate().toString(),
+            "--key", tls.privateKey().toString());
     this.scratch = scratch;
   }
 
@@ -95,7 +106,8 @@ final class BufCurl {
 
   private List<String> command(List<String> args) {
     List<String> command = new ArrayList<>(List.of(buf.toString(), "curl", "--protocol", "grpc",
-        "--http2-prior-knowledge", "--connect-timeout", "10"));
+        "--connect-timeout", "10"));
+    command.addAll(transport);
     command.addAll(args);
     return command;
   }

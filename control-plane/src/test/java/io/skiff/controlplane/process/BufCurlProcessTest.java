@@ -52,7 +52,7 @@ class BufCurlProcessTest {
   static void start() {
     BufCurl.locate();  // before a master starts: a missing buf fails fast
     master = MasterProcess.start(BufCurlProcessTest.class.getSimpleName());
-    buf = new BufCurl(master.apiTarget(), scratch);
+    buf = new BufCurl(master.apiTarget(), master.adminFiles(), scratch);
   }
 
   @AfterAll
@@ -68,7 +68,7 @@ class BufCurlProcessTest {
     assertEquals(Set.of(
             "skiff.api.v1.Namespaces", "skiff.api.v1.Nodes", "skiff.api.v1.Pods", "skiff.api.v1.ReplicaSets",
             "skiff.api.v1.Deployments", "skiff.api.v1.Events", "skiff.api.v1.Leases", "skiff.api.v1.RoleBindings",
-            "skiff.api.v1.ClusterRoleBindings", "skiff.api.v1.Cluster",
+            "skiff.api.v1.ClusterRoleBindings", "skiff.api.v1.Cluster", "skiff.api.v1.Auth",
             "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection", "grpc.health.v1.Health"),
         lines(services.stdout()), services.describe());
 

@@ -7,6 +7,11 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import io.skiff.client.Credentials;
+import io.skiff.client.Endpoints;
+import io.skiff.client.MasterChannels;
+import io.skiff.pki.PkiDirectory;
+import io.skiff.pki.TlsFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -31,8 +36,16 @@ import org.awaitility.core.ConditionTimeoutException;
  * loopback ports, a temporary data directory (deleted on close) and a log file under
  * {@code target/process-logs/<label>/} (kept, and its tail is put in every start-up failure).
  * {@link #start} returns once {@code grpc.health.v1.Health/Check} on the API port answers SERVING,
- * which the master only serves after its watch caches are loaded. {@link #close} kills the process
- * (SIGKILL) and deletes its data; {@link #kill} is a crash that keeps the data, and {@link #restart}
+ * which the master only serves after its watch caches are loaded.
+ *
+ * <p>Masters are secure, as users run them: the masters of one cluster share one temporary PKI
+ * directory ({@code --pki-dir}), where the first of them creates the cluster CA and each its own and
+ * the admin certificate; tests call them with {@link #adminFiles()} ({@link #channel()},
+ * {@link #channelToAll}). {@link Security#INSECURE} starts plaintext masters ({@code --insecure}),
+ * only for tests about something other than security that need plaintext.
+ *
+ * <p>{@link #close} kills the process (SIGKILL) and deletes its data (and the shared PKI directory
+ * with the cluster's last master); {@link #kill} is a crash that keeps the data, and {@link #restart}
  * starts the same master again (same command line, ports and data directory). Not thread-safe; one
  * test class owns its masters.
  */
@@ -53,19 +66,22 @@ public final class MasterProcess implements AutoCloseable {
   private final int storePort;
   private final Path dataRoot;
   private final Path log;
+  /** Shared by the masters of one cluster; null for insecure masters. */
+  private final ClusterPki pki;
   /** The command line it was launched with: {@link #restart} runs it again. */
   private final List<String> command;
   private Process process;
   private Thread killOnExit;
 
   private MasterProcess(String id, String host, int apiPort, int storePort, Path dataRoot, Path log,
-      List<String> command, Process process) {
+      ClusterPki pki, List<String> command, Process process) {
     this.id = id;
     this.host = host;
     this.apiPort = apiPort;
     this.storePort = storePort;
     this.dataRoot = dataRoot;
     this.log = log;
+    this.pki = pki;
     this.command = List.copyOf(command);
     watch(process);
   }
@@ -93,12 +109,7 @@ public final class MasterProcess implements AutoCloseable {
   /** As {@link #startCluster(String, int, List)}, each master also given {@code flags}. */
   public static List<MasterProcess> startCluster(String label, int size, List<String> jvmOptions,
       List<String> flags) {
-    int[] ports = freePorts(3 * size);
-    List<Placement> placements = new ArrayList<>();
-    for (int i = 0; i < size; i++) {
-      placements.add(new Placement(List.of(), HOST, ports[3 * i], ports[3 * i + 1], ports[3 * i + 2]));
-    }
-    return startCluster(label, placements, jvmOptions, flags);
+    return startCluster(label, size, jvmOptions, flags, Security.TLS);
   }
 
   /**
@@ -112,6 +123,34 @@ public final class MasterProcess implements AutoCloseable {
   /** One master per placement ({@code m1}, {@code m2}, ...), each other's store peers, each healthy on return. */
   public static List<MasterProcess> startCluster(String label, List<Placement> placements, List<String> jvmOptions,
       List<String> flags) {
+    return startCluster(label, placements, jvmOptions, flags, Security.TLS);
+  }
+
+  /** Whether masters are started as users run them (TLS, authenticated) or with {@code --insecure}. */
+  public enum Security {
+    TLS,
+    /**
+     * Plaintext, every caller cluster-admin: only for a test about something else that needs plaintext
+     * (a tool that cannot speak TLS, say). None needs it today: etcdctl, buf curl, the agents and the
+     * client library all take the cluster's certificates.
+     */
+    INSECURE
+  }
+
+  /** {@code size} masters on loopback ports, secured as {@code security} says, each healthy on return. */
+  public static List<MasterProcess> startCluster(String label, int size, List<String> jvmOptions, List<String> flags,
+      Security security) {
+    int[] ports = freePorts(3 * size);
+    List<Placement> placements = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      placements.add(new Placement(List.of(), HOST, ports[3 * i], ports[3 * i + 1], ports[3 * i + 2]));
+    }
+    return startCluster(label, placements, jvmOptions, flags, security);
+  }
+
+  /** As {@link #startCluster(String, List, List, List)}, secured as {@code security} says. */
+  public static List<MasterProcess> startCluster(String label, List<Placement> placements, List<String> jvmOptions,
+      List<String> flags, Security security) {
     Classpath classpath = Classpath.packaged();
     Path logDir = classpath.target().resolve("process-logs").resolve(label);
     int size = placements.size();
@@ -122,8 +161,10 @@ public final class MasterProcess implements AutoCloseable {
           .append(at.host()).append(':').append(at.raftPort()).append('/').append(at.host()).append(':').append(at.storePort());
     }
     List<MasterProcess> masters = new ArrayList<>();
+    ClusterPki pki = null;
     try {
       Files.createDirectories(logDir);
+      pki = security == Security.TLS ? ClusterPki.create() : null;
       for (int i = 0; i < size; i++) {
         String id = "m" + (i + 1);
         Placement at = placements.get(i);
@@ -133,12 +174,16 @@ public final class MasterProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classpath.value(), MAIN_CLASS,
             "--id", id, "--peers", peers.toString(), "--data-dir", dataRoot.resolve("data").toString(),
-            "--api-address", at.host() + ":" + at.apiPort(), "--insecure"));
+            "--api-address", at.host() + ":" + at.apiPort()));
+        command.addAll(securityFlags(pki));
         command.addAll(flags);
         Path log = logDir.resolve(id + ".log");
         Files.writeString(log, "=== " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
-        masters.add(new MasterProcess(id, at.host(), at.apiPort(), at.storePort(), dataRoot, log, command,
+        masters.add(new MasterProcess(id, at.host(), at.apiPort(), at.storePort(), dataRoot, log, pki, command,
             launch(command, log)));
+        if (pki != null) {
+          pki.retain();
+        }
       }
       for (MasterProcess master : masters) {
         master.awaitServing();
@@ -146,6 +191,9 @@ public final class MasterProcess implements AutoCloseable {
       return masters;
     } catch (IOException | RuntimeException e) {
       masters.forEach(MasterProcess::close);
+      if (masters.isEmpty() && pki != null) {
+        pki.delete();
+      }
       if (e instanceof IOException io) {
         throw new UncheckedIOException("could not launch a master", io);
       }
@@ -154,11 +202,12 @@ public final class MasterProcess implements AutoCloseable {
   }
 
   /**
-   * A new master {@code id} started with {@code --join} (its own store peer only, no data): it waits
-   * to be added to a running cluster and serves once added, so this returns without waiting; call
-   * {@link #awaitServing()} after the add.
+   * A new master {@code id} started with {@code --join} (its own store peer only, no data) and, as
+   * masters on one machine do, the PKI directory of {@code cluster}, a running master it joins: it waits
+   * to be added and serves once added, so this returns without waiting; call {@link #awaitServing()}
+   * after the add.
    */
-  public static Joining startJoining(String label, String id, List<String> flags) {
+  public static Joining startJoining(String label, String id, List<String> flags, MasterProcess cluster) {
     Classpath classpath = Classpath.packaged();
     Path logDir = classpath.target().resolve("process-logs").resolve(label);
     int[] ports = freePorts(3);
@@ -170,12 +219,17 @@ public final class MasterProcess implements AutoCloseable {
       command.addAll(TEST_JVM_OPTIONS);
       command.addAll(List.of("-cp", classpath.value(), MAIN_CLASS, "--id", id,
           "--peers", id + "=" + HOST + ":" + ports[0] + "/" + HOST + ":" + ports[1], "--join",
-          "--data-dir", dataRoot.resolve("data").toString(), "--api-address", HOST + ":" + ports[2], "--insecure"));
+          "--data-dir", dataRoot.resolve("data").toString(), "--api-address", HOST + ":" + ports[2]));
+      command.addAll(securityFlags(cluster.pki));
       command.addAll(flags);
       Path log = logDir.resolve(id + ".log");
       Files.writeString(log, "=== " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
-      return new Joining(new MasterProcess(id, HOST, ports[2], ports[1], dataRoot, log, command, launch(command, log)),
-          HOST + ":" + ports[0]);
+      MasterProcess joiner = new MasterProcess(id, HOST, ports[2], ports[1], dataRoot, log, cluster.pki, command,
+          launch(command, log));
+      if (cluster.pki != null) {
+        cluster.pki.retain();
+      }
+      return new Joining(joiner, HOST + ":" + ports[0]);
     } catch (IOException e) {
       throw new UncheckedIOException("could not launch master " + id, e);
     }
@@ -183,6 +237,10 @@ public final class MasterProcess implements AutoCloseable {
 
   /** A master started with --join, and the raft address to add it with. */
   public record Joining(MasterProcess master, String raftAddress) {
+  }
+
+  private static List<String> securityFlags(ClusterPki pki) {
+    return pki == null ? List.of("--insecure") : List.of("--pki-dir", pki.directory().dir().toString());
   }
 
   private static Process launch(List<String> command, Path log) throws IOException {
@@ -224,6 +282,55 @@ public final class MasterProcess implements AutoCloseable {
     return log;
   }
 
+  public boolean isSecure() {
+    return pki != null;
+  }
+
+  /** The cluster's PKI directory (shared by its masters): its CA can issue more certificates, a node's say. */
+  public PkiDirectory pki() {
+    return requirePki().directory();
+  }
+
+  /** The administrator's certificate and key (CN admin, O system:masters), trusting the cluster CA. */
+  public TlsFiles adminFiles() {
+    return pki().files("admin");
+  }
+
+  /** The administrator's credentials over TLS, or plaintext for an insecure master. */
+  public Credentials adminCredentials() {
+    return pki == null ? Credentials.insecure() : Credentials.tls(adminFiles());
+  }
+
+  /** A new channel to this master alone as the administrator; the caller shuts it down. */
+  public ManagedChannel channel() {
+    return channel(adminCredentials());
+  }
+
+  /** A new channel to this master alone with {@code credentials} (a user's token, a node's certificate). */
+  public ManagedChannel channel(Credentials credentials) {
+    return MasterChannels.open(Endpoints.parse(apiTarget()), credentials);
+  }
+
+  /**
+   * A new channel over all of {@code masters} as the administrator, as the client library opens it
+   * (fails over, retries UNAVAILABLE); the caller shuts it down.
+   */
+  public static ManagedChannel channelToAll(List<MasterProcess> masters) {
+    return MasterChannels.open(Endpoints.parse(targets(masters)), masters.get(0).adminCredentials());
+  }
+
+  /** Every API endpoint of {@code masters}, "host:port,...", as a client's configuration lists them. */
+  public static String targets(List<MasterProcess> masters) {
+    return String.join(",", masters.stream().map(MasterProcess::apiTarget).toList());
+  }
+
+  private ClusterPki requirePki() {
+    if (pki == null) {
+      throw new IllegalStateException("master " + id + " was started --insecure: it has no PKI directory");
+    }
+    return pki;
+  }
+
   /** The last lines of the log, headed by its path: for failure messages. */
   public String logTail() {
     try {
@@ -237,7 +344,17 @@ public final class MasterProcess implements AutoCloseable {
 
   /** Waits until the API answers health checks as SERVING; fails with the log's tail if it exits first. */
   public void awaitServing() {
-    ManagedChannel channel = NettyChannelBuilder.forAddress(host, apiPort).usePlaintext().build();
+    ManagedChannel channel;
+    try {
+      channel = healthChannel();
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException("master " + id + " created no cluster CA in " + pki().dir() + " within "
+          + READY_TIMEOUT + "\n" + logTail(), e);
+    }
+    if (channel == null) {
+      throw new IllegalStateException("master " + id + " exited with code " + process.exitValue()
+          + " while starting\n" + logTail());
+    }
     try {
       HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
       await("master " + id + " serving on " + apiTarget())
@@ -252,6 +369,34 @@ public final class MasterProcess implements AutoCloseable {
     if (!process.isAlive()) {
       throw new IllegalStateException("master " + id + " exited with code " + process.exitValue()
           + " while starting\n" + logTail());
+    }
+  }
+
+  /**
+   * Health answers anyone, but over TLS only: trusting the cluster CA, which exists once the first
+   * master has created it. Null when the process exits first.
+   */
+  private ManagedChannel healthChannel() {
+    if (pki == null) {
+      return NettyChannelBuilder.forAddress(host, apiPort).usePlaintext().build();
+    }
+    PkiDirectory dir = pki.directory();
+    await("the cluster CA in " + dir.dir()).atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(100))
+        .until(() -> !process.isAlive() || readable(dir.caCertificate()), done -> done);
+    if (!process.isAlive()) {
+      return null;
+    }
+    // a CA file seen half-written fails to load: try again a moment later
+    return await("a TLS context trusting " + dir.caCertificate()).atMost(Duration.ofSeconds(10))
+        .ignoreExceptions().until(() -> NettyChannelBuilder.forAddress(host, apiPort)
+            .sslContext(dir.trustOnly().forClient()).build(), c -> c != null);
+  }
+
+  private static boolean readable(Path file) {
+    try {
+      return Files.size(file) > 0;
+    } catch (IOException notYet) {
+      return false;
     }
   }
 
@@ -311,8 +456,47 @@ public final class MasterProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    boolean wasOpen = Files.exists(dataRoot);
     kill();
     deleteRecursively(dataRoot);
+    if (wasOpen && pki != null) {
+      pki.release();
+    }
+  }
+
+  /**
+   * The temporary PKI directory the masters of one cluster share, deleted when the last of them is
+   * closed (a master that is only killed keeps it, for its restart).
+   */
+  private static final class ClusterPki {
+    private final PkiDirectory directory;
+    private int openMasters;
+
+    private ClusterPki(PkiDirectory directory) {
+      this.directory = directory;
+    }
+
+    static ClusterPki create() throws IOException {
+      return new ClusterPki(new PkiDirectory(Files.createTempDirectory("skiff-pki-")));
+    }
+
+    PkiDirectory directory() {
+      return directory;
+    }
+
+    void retain() {
+      openMasters++;
+    }
+
+    void release() {
+      if (--openMasters == 0) {
+        delete();
+      }
+    }
+
+    void delete() {
+      deleteRecursively(directory.dir());
+    }
   }
 
   /** Ports picked by the OS, all held open together so none is handed out twice. */

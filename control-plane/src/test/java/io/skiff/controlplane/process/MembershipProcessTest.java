@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.skiff.api.v1.AddMemberRequest;
 import io.skiff.api.v1.ClusterGrpc;
 import io.skiff.api.v1.ListRequest;
@@ -40,14 +39,14 @@ class MembershipProcessTest {
         MasterProcess.TEST_JVM_OPTIONS, FLAGS));
     List<ManagedChannel> channels = new ArrayList<>();
     try {
-      masters.forEach(m -> channels.add(channel(m)));
+      masters.forEach(m -> channels.add(m.channel()));
       for (int i = 0; i < OBJECTS; i++) {
         NamespacesGrpc.newBlockingStub(channels.get(i % 3)).create(namespace("ns-" + i));
       }
-      MasterProcess.Joining joining = MasterProcess.startJoining("membership", "m4", FLAGS);
+      MasterProcess.Joining joining = MasterProcess.startJoining("membership", "m4", FLAGS, masters.get(0));
       MasterProcess joiner = joining.master();
       masters.add(joiner);
-      channels.add(channel(joiner));
+      channels.add(joiner.channel());
       AddMemberRequest add = AddMemberRequest.newBuilder().setId("m4")
           .setRaftAddress(joining.raftAddress()).setStoreAddress(joiner.storeEndpoint()).build();
       // its Raft peer comes up a moment after the process starts
@@ -83,9 +82,6 @@ class MembershipProcessTest {
     return ClusterGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.MINUTES);
   }
 
-  private static ManagedChannel channel(MasterProcess master) {
-    return NettyChannelBuilder.forTarget(master.apiTarget()).usePlaintext().build();
-  }
 
   private static Namespace namespace(String name) {
     return Namespace.newBuilder().setMetadata(ObjectMeta.newBuilder().setName(name)).build();

@@ -11,7 +11,6 @@ import com.google.gson.JsonParser;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.skiff.api.v1.ClusterGrpc;
 import io.skiff.api.v1.GetRequest;
 import io.skiff.api.v1.MembersRequest;
@@ -19,6 +18,7 @@ import io.skiff.api.v1.MembersResponse;
 import io.skiff.api.v1.Namespace;
 import io.skiff.api.v1.NamespacesGrpc;
 import io.skiff.api.v1.ObjectMeta;
+import io.skiff.pki.TlsFiles;
 import io.skiff.store.process.Etcdctl;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -87,7 +87,7 @@ class NetworkPartitionProcessTest {
     masters = MasterProcess.startCluster(NetworkPartitionProcessTest.class.getSimpleName(), placements,
         MasterProcess.TEST_JVM_OPTIONS, List.of("--controllers", "false"));
     for (int m = 0; m < masters.size(); m++) {
-      channels.add(NettyChannelBuilder.forTarget(masters.get(m).apiTarget()).usePlaintext().build());
+      channels.add(masters.get(m).channel());
       memberIds.add(JsonParser.parseString(etcdctl(m).run("endpoint", "status", "-w", "json").assertSuccess().stdout())
           .getAsJsonArray().get(0).getAsJsonObject().getAsJsonObject("Status").getAsJsonObject("header")
           .get("member_id").getAsString());
@@ -353,9 +353,11 @@ class NetworkPartitionProcessTest {
     return NamespacesGrpc.newBlockingStub(channels.get(m)).withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** etcdctl against master {@code m}'s store endpoint only (no failover to the others). */
+  /** etcdctl against master {@code m}'s store endpoint only (no failover to the others), as the administrator. */
   private static Etcdctl etcdctl(int m) {
-    return new Etcdctl(List.of("http://" + masters.get(m).storeEndpoint()), CALL_DEADLINE);
+    TlsFiles admin = masters.get(m).adminFiles();
+    return new Etcdctl(List.of("https://" + masters.get(m).storeEndpoint()), CALL_DEADLINE)
+        .withTls(admin.trustedCa(), admin.certificate(), admin.privateKey());
   }
 
   /** Progress on stdout (kept in the surefire report), to line up with the masters' logs. */

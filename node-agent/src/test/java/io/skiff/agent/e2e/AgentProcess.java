@@ -58,7 +58,7 @@ public final class AgentProcess implements AutoCloseable {
       command.addAll(jvmOptions);
       command.addAll(List.of("-cp", jar + java.io.File.pathSeparator + lib.resolve("*"), MAIN_CLASS));
       command.addAll(args);
-      Files.writeString(log, "=== " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
+      Files.writeString(log, "=== " + String.join(" ", redacted(command)) + "\n", StandardCharsets.UTF_8);
       Process process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
       process.getOutputStream().close();
@@ -66,6 +66,17 @@ public final class AgentProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("could not launch the agent", e);
     }
+  }
+
+  /** The command line as logged: a join token shown by its ID only, never its secret. */
+  static List<String> redacted(List<String> command) {
+    List<String> shown = new ArrayList<>(command);
+    for (int i = 1; i < shown.size(); i++) {
+      if (shown.get(i - 1).equals("--token")) {
+        shown.set(i, shown.get(i).replaceAll("\\..*", ".<secret>"));
+      }
+    }
+    return shown;
   }
 
   public long pid() {

@@ -9,9 +9,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.skiff.agent.AgentConfig;
 import io.skiff.api.v1.Lease;
-import io.skiff.client.Credentials;
 import io.skiff.client.Endpoints;
-import io.skiff.client.MasterChannels;
 import io.skiff.client.ResourceClient;
 import io.skiff.client.ResourceTypes;
 import io.skiff.controlplane.process.MasterProcess;
@@ -40,9 +38,10 @@ class LeaderKillDuringRolloutProcessTest {
   void start() throws Exception {
     masters = MasterProcess.startCluster("leader-kill", 3, MasterProcess.TEST_JVM_OPTIONS, List.of());
     String endpoints = masters.stream().map(MasterProcess::apiTarget).collect(Collectors.joining(","));
-    channel = MasterChannels.openInsecure(Endpoints.parse(endpoints));
+    channel = MasterProcess.channelToAll(masters);
+    // hollow nodes are many nodes in one client: they call as the administrator
     hollow = new HollowNodes(AgentConfig.defaults(Endpoints.parse(endpoints), "unused").withPort(0), 0,
-        Credentials.insecure());
+        masters.get(0).adminCredentials());
     hollow.start("rollout", 4, 4, 8L << 30);
   }
 
