@@ -91,13 +91,12 @@ done
 ctl get /registry --prefix --keys-only | grep -v -e '^$' -e '^/registry/events/'
 
 say "Security: every call is authenticated (certificate or bearer token) and authorized (roles)"
-echo "\$ buf curl --cacert ca.crt ... https://127.0.0.1:6443/skiff.api.v1.Pods/List   # no credentials"
-buf curl --protocol grpc --cacert "$PKI/ca.crt" -d '{"namespace":"default"}' \
-  https://127.0.0.1:6443/skiff.api.v1.Pods/List 2>&1 | head -3 || true
+echo "\$ skiff --ca-file ca.crt get pods   # the CA to check the masters with, but no credentials"
+scripts/skiff --config /dev/null --server "$MASTERS" --ca-file "$PKI/ca.crt" get pods 2>&1 | head -2 || true
 echo "\$ skiff token create --user tour-viewer --role view -n default --ttl 10m"
 created=$(scripts/skiff token create --user tour-viewer --role view -n default --ttl 10m)
 bearer=$(awk '/shown this once/ { getline; print $1 }' <<<"$created")
-viewer=(--protocol grpc --cacert "$PKI/ca.crt" -H "authorization: Bearer $bearer")
+viewer=(--protocol grpc --cacert "$PKI/ca.crt" -H "authorization: Bearer $bearer" --reflect-header '*')
 echo "\$ buf curl --cacert ca.crt -H 'authorization: Bearer ${bearer%%.*}.…' .../Pods/List      # view: may read"
 buf curl "${viewer[@]}" -d '{"namespace":"default"}' https://127.0.0.1:6444/skiff.api.v1.Pods/List | head -3
 echo "\$ buf curl --cacert ca.crt -H 'authorization: Bearer ${bearer%%.*}.…' .../Pods/Delete    # but not write"
