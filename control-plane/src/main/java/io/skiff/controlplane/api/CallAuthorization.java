@@ -29,11 +29,17 @@ final class CallAuthorization<T extends Message> {
   private final Authorizer authorizer;
   private final Registry<T> registry;
   private final WatchCache<T> cache;
+  /** The fields a pod field selector may name, for reading a node's spec.nodeName out of it. */
+  private final Set<String> selectableFields;
 
   CallAuthorization(Authorizer authorizer, Registry<T> registry, WatchCache<T> cache) {
     this.authorizer = authorizer;
     this.registry = registry;
     this.cache = cache;
+    Set<String> fields = new HashSet<>(registry.kind().strategy().selectableFields());
+    fields.add("metadata.name");
+    fields.add("metadata.namespace");
+    this.selectableFields = Set.copyOf(fields);
   }
 
   /** A verb on one object; {@code newObject} is what an update-status writes (null otherwise). */
@@ -91,11 +97,8 @@ final class CallAuthorization<T extends Message> {
     if (registry.kind() != (Kind<?>) Kinds.PODS || fieldSelector.isEmpty()) {
       return Optional.empty();
     }
-    Set<String> fields = new HashSet<>(registry.kind().strategy().selectableFields());
-    fields.add("metadata.name");
-    fields.add("metadata.namespace");
     try {
-      return FieldSelector.parse(fieldSelector, fields).requiredValue("spec.nodeName");
+      return FieldSelector.parse(fieldSelector, selectableFields).requiredValue("spec.nodeName");
     } catch (IllegalArgumentException e) {
       return Optional.empty();  // the registry answers INVALID_ARGUMENT to those allowed to ask
     }

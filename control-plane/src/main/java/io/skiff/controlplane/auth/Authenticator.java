@@ -1,21 +1,15 @@
 package io.skiff.controlplane.auth;
 
-import com.google.protobuf.Timestamp;
 import io.grpc.Metadata;
-import io.skiff.api.v1.StoredToken;
 import io.skiff.api.v1.Token;
 import io.skiff.pki.Subjects;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +24,9 @@ public final class Authenticator {
   private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
   public static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-  private static final Pattern BEARER = Pattern.compile("Bearer ([a-z0-9]{6})\\.([a-z0-9]{32})");
-  public static final String USER_PURPOSE = "user";
+  private static final String BEARER_PREFIX = "Bearer ";
+  /** Only user tokens authenticate API calls; join tokens only Auth/Join. */
+  private static final Set<TokenPurpose> USER_TOKENS = EnumSet.of(TokenPurpose.USER);
 
   private final TokenLookup tokens;
   private final Clock clock;
@@ -63,34 +58,14 @@ public final class Authenticator {
       log.debug("refused a bearer token sent without TLS");
       return Optional.empty();
     }
-    Matcher bearer = BEARER.matcher(authorization);
-    if (!bearer.matches()) {
-      log.debug("refused a malformed authorization header");
+    String bearer = authorization.startsWith(BEARER_PREFIX) ? authorization.substring(BEARER_PREFIX.length()) : "";
+    Optional<Token> token = tokens.verify(bearer, USER_TOKENS, clock).filter(t -> !t.getUser().isEmpty());
+    if (token.isEmpty()) {
+      log.debug("refused bearer token {}: unknown, revoked, expired, wrong secret, or not a user token",
+          BearerToken.parse(bearer).map(BearerToken::id).orElse("(malformed)"));
       return Optional.empty();
     }
-    return byToken(bearer.group(1), bearer.group(2));
-  }
-
-  private Optional<Identity> byToken(String id, String secret) {
-    Optional<StoredToken> stored = tokens.find(id);
-    if (stored.isEmpty()) {
-      log.debug("refused token {}: unknown or revoked", id);
-      return Optional.empty();
-    }
-    if (!MessageDigest.isEqual(sha256(secret), stored.get().getSecretSha256().toByteArray())) {
-      log.debug("refused token {}: wrong secret", id);
-      return Optional.empty();
-    }
-    Token token = stored.get().getToken();
-    if (token.hasExpires() && !instant(token.getExpires()).isAfter(clock.instant())) {
-      log.debug("refused token {}: expired", id);
-      return Optional.empty();
-    }
-    if (!token.getPurpose().equals(USER_PURPOSE) || token.getUser().isEmpty()) {
-      log.debug("refused token {}: purpose {} does not authenticate API calls", id, token.getPurpose());
-      return Optional.empty();
-    }
-    return Optional.of(new Identity(token.getUser(), withAuthenticated(token.getGroupsList()), "token"));
+    return Optional.of(new Identity(token.get().getUser(), withAuthenticated(token.get().getGroupsList()), "token"));
   }
 
   private static List<String> withAuthenticated(List<String> groups) {
@@ -99,18 +74,5 @@ public final class Authenticator {
       all.add(Identity.AUTHENTICATED_GROUP);
     }
     return all;
-  }
-
-  private static Instant instant(Timestamp t) {
-    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
-  }
-
-  /** The SHA-256 of a token's secret, as stored. */
-  public static byte[] sha256(String secret) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.US_ASCII));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

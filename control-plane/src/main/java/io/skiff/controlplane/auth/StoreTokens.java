@@ -24,7 +24,6 @@ import io.skiff.store.Store;
 import io.skiff.store.StoreException;
 import io.skiff.store.mvcc.KeyRange;
 import io.skiff.store.mvcc.WatchSink;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +33,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -137,30 +135,7 @@ public final class StoreTokens implements TokenLookup, AutoCloseable {
 
   @Override
   public Optional<StoredToken> find(String id) {
-    return entry(id).map(Entry::stored).filter(stored -> !expired(stored.getToken(), clock.instant()));
-  }
-
-  /**
-   * The token {@code bearer} ("ID.SECRET") proves, if it is known, its secret matches, its purpose is
-   * one of {@code purposes}, and it has not expired by {@code clock}. Empty otherwise, whatever the
-   * reason: callers answer every refusal alike.
-   */
-  public Optional<Token> verify(String bearer, Set<TokenPurpose> purposes, Clock clock) {
-    Optional<BearerToken> parsed = BearerToken.parse(bearer);
-    if (parsed.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<StoredToken> stored = entry(parsed.get().id()).map(Entry::stored);
-    if (stored.isEmpty()
-        || !MessageDigest.isEqual(parsed.get().secretSha256(), stored.get().getSecretSha256().toByteArray())) {
-      return Optional.empty();
-    }
-    Token token = stored.get().getToken();
-    Optional<TokenPurpose> purpose = TokenPurpose.parse(token.getPurpose());
-    if (purpose.isEmpty() || !purposes.contains(purpose.get()) || expired(token, clock.instant())) {
-      return Optional.empty();
-    }
-    return Optional.of(token);
+    return entry(id).map(Entry::stored).filter(stored -> !TokenLookup.expired(stored.getToken(), clock.instant()));
   }
 
   /** Every token that has not expired, by ID; never their secrets. */
@@ -170,7 +145,7 @@ public final class StoreTokens implements TokenLookup, AutoCloseable {
     synchronized (this) {
       entries = List.copyOf(tokens.values());
     }
-    return entries.stream().map(e -> e.stored().getToken()).filter(t -> !expired(t, now))
+    return entries.stream().map(e -> e.stored().getToken()).filter(t -> !TokenLookup.expired(t, now))
         .sorted(Comparator.comparing(Token::getId)).toList();
   }
 
@@ -241,7 +216,7 @@ public final class StoreTokens implements TokenLookup, AutoCloseable {
     int deleted = 0;
     for (Map.Entry<String, Entry> e : snapshot.entrySet()) {
       Token token = e.getValue().stored().getToken();
-      if (!expired(token, now)) {
+      if (!TokenLookup.expired(token, now)) {
         continue;
       }
       ByteString key = key(e.getKey());
@@ -427,10 +402,6 @@ public final class StoreTokens implements TokenLookup, AutoCloseable {
 
   private static ByteString key(String id) {
     return ByteString.copyFromUtf8(PREFIX + id);
-  }
-
-  static boolean expired(Token token, Instant now) {
-    return token.hasExpires() && !now.isBefore(instant(token.getExpires()));
   }
 
   static Timestamp timestamp(Instant instant) {

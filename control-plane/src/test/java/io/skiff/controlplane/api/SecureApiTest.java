@@ -37,6 +37,7 @@ import io.skiff.api.v1.Subject;
 import io.skiff.api.v1.Token;
 import io.skiff.controlplane.auth.AuthInterceptor;
 import io.skiff.controlplane.auth.Authenticator;
+import io.skiff.controlplane.auth.BearerToken;
 import io.skiff.controlplane.auth.Identity;
 import io.skiff.controlplane.testing.Eventually;
 import io.skiff.controlplane.testing.MasterCluster;
@@ -122,7 +123,7 @@ class SecureApiTest {
     String id = Integer.toString(TOKEN_IDS.incrementAndGet(), 36);
     String secret = "s".repeat(32 - id.length()) + id;
     TOKENS.put(id, StoredToken.newBuilder().setToken(Token.newBuilder().setId(id).setPurpose("user").setUser(user)
-        .addAllGroups(groups)).setSecretSha256(ByteString.copyFrom(Authenticator.sha256(secret))).build());
+        .addAllGroups(groups)).setSecretSha256(ByteString.copyFrom(new BearerToken(id, secret).secretSha256())).build());
     return bearer(trustingCa(), id + "." + secret);
   }
 
